@@ -1,0 +1,1 @@
+"""idsync contracts: the pytest plugin and ``idsync verify`` / ``idsync fuzz``."""

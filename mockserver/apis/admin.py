@@ -1,0 +1,101 @@
+"""Admin API handlers (specs/admin.yaml): reset, seed, state, journal, faults, clock, tenants."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mockserver.apis.base import BaseHandlers, ErrorResponse, json_error
+from mockserver.domain.clock import rfc3339
+from mockserver.domain.errors import BadRequest, DomainError
+
+Reply = tuple[Any, int]
+
+
+def render_error(err: DomainError) -> ErrorResponse:
+    """Admin errors: ``{status, detail}`` JSON."""
+    return json_error(err, {"status": err.status, "detail": err.detail})
+
+
+class Handlers(BaseHandlers):
+    """operationIds of specs/admin.yaml."""
+
+    def check_bearer(self, token: str, path_params: dict[str, Any], headers: dict[str, str]) -> dict[str, Any] | None:
+        """The seed's ``admin_token`` when set, else the API bearer tokens."""
+        admin = self.world.credentials.admin_token
+        ok = token == admin if admin else self.world.credentials.bearer_ok(token)
+        return {"sub": "admin"} if ok else None
+
+    async def reset(self) -> Reply:
+        self.world.reset()
+        return {"status": "reset"}, 200
+
+    async def load_seed(self, body: dict[str, Any]) -> Reply:
+        self.world.load_seed(body)
+        return {"status": "seeded"}, 200
+
+    async def export_state(self) -> Reply:
+        return self.world.export(), 200
+
+    async def import_state(self, body: dict[str, Any]) -> Reply:
+        self.world.restore(body)
+        return {"status": "imported"}, 200
+
+    async def read_journal(self, method: str | None = None, path: str | None = None, api: str | None = None,
+                           status: int | None = None, limit: int | None = None) -> Reply:
+        try:
+            entries = self.runtime.journal.query(method=method, path=path, api=api, status=status, limit=limit)
+        except Exception as exc:  # a bad regular expression
+            raise BadRequest(f"path is not a valid regular expression: {exc}") from None
+        return {"entries": entries}, 200
+
+    async def clear_journal(self) -> Reply:
+        self.runtime.journal.clear()
+        return None, 204
+
+    async def list_faults(self) -> Reply:
+        return {"faults": self.runtime.faults.list()}, 200
+
+    async def add_fault(self, body: dict[str, Any]) -> Reply:
+        return self.runtime.faults.add(body).public(), 201
+
+    async def clear_faults(self) -> Reply:
+        self.runtime.faults.clear()
+        return None, 204
+
+    async def delete_fault(self, faultId: int) -> Reply:  # noqa: N803 (the spec's name)
+        self.runtime.faults.remove(faultId)
+        return None, 204
+
+    async def get_clock(self) -> Reply:
+        return self._clock(), 200
+
+    async def set_clock(self, body: dict[str, Any]) -> Reply:
+        clock = self.world.clock
+        given = [k for k in ("advance", "set", "reset") if k in body]
+        if len(given) != 1:
+            raise BadRequest("give exactly one of advance, set, reset")
+        if "advance" in body:
+            clock.advance(float(body["advance"]))
+        elif "set" in body:
+            clock.set(float(body["set"]), frozen=bool(body.get("frozen")))
+        elif body["reset"]:
+            clock.reset()
+        return self._clock(), 200
+
+    def _clock(self) -> dict[str, Any]:
+        clock = self.world.clock
+        now = clock.now()
+        return {"now": now, "iso": rfc3339(now), "offset": clock.offset, "frozen": clock.frozen_at is not None}
+
+    async def list_tenants(self) -> Reply:
+        return {"tenants": [_tenant(n) for n in self.world.directories.names()]}, 200
+
+    async def create_tenant(self, body: dict[str, Any]) -> Reply:
+        directory = self.world.directories.ensure(body["name"])
+        for token in body.get("tokens") or []:
+            directory.add_token(token)
+        return _tenant(directory.name), 201
+
+
+def _tenant(name: str) -> dict[str, str]:
+    return {"name": name, "base_path": f"/scim/{name}/v2"}

@@ -1,0 +1,62 @@
+"""What every vendor module in ``mockserver.apis`` provides, and the helpers they share.
+
+A vendor module defines ``class Handlers(BaseHandlers)`` whose async methods are named after
+the spec's operationIds (the spec is the router, STYLE.md rule 1), and a function
+``render_error(err: DomainError) -> ErrorResponse`` giving that vendor's error body.
+Handlers stay thin: parse, one domain call, render (STYLE.md rule 3).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from mockserver.domain.errors import DomainError
+
+if TYPE_CHECKING:
+    from mockserver.runtime import Runtime
+
+
+@dataclass
+class ErrorResponse:
+    """An error as it goes on the wire."""
+
+    status: int
+    body: Any
+    content_type: str = "application/json"
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def encoded(self) -> bytes:
+        """The body as bytes (JSON unless it is already text)."""
+        if isinstance(self.body, bytes):
+            return self.body
+        if isinstance(self.body, str):
+            return self.body.encode()
+        return json.dumps(self.body).encode()
+
+
+class BaseHandlers:
+    """Base of every vendor's handler object; one instance per app, bound to its runtime.
+
+    ``check_bearer`` / ``check_basic`` are called by the security schemes declared in the
+    spec (Connexion ``x-bearerInfoFunc`` / ``x-basicInfoFunc``, wired in ``mockserver.http.auth``);
+    they return a token-info dict or None (→ 401, rendered by the vendor).
+    """
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.world = runtime.world
+
+    def check_bearer(self, token: str, path_params: dict[str, Any], headers: dict[str, str]) -> dict[str, Any] | None:
+        """Default: the seeded API bearer tokens (README, "Credentials")."""
+        return {"sub": "api-token"} if self.world.credentials.bearer_ok(token) else None
+
+    def check_basic(self, username: str, password: str, path_params: dict[str, Any], headers: dict[str, str]) -> dict[str, Any] | None:
+        """Default: the seeded basic-auth users."""
+        return {"sub": username} if self.world.credentials.basic_ok(username, password) else None
+
+
+def json_error(err: DomainError, body: dict[str, Any], content_type: str = "application/json") -> ErrorResponse:
+    """An :class:`ErrorResponse` carrying the error's own status and headers."""
+    return ErrorResponse(err.status, body, content_type, dict(err.headers))

@@ -1,0 +1,63 @@
+"""``idsync`` command line: ``serve`` (this package), ``verify`` and ``fuzz`` (``contracts``)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from mockserver.apis.registry import API_NAMES
+
+DEFAULT_PORT = 8080
+
+
+def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``idsync serve`` / ``python -m mockserver``."""
+    parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 picks a free one)")
+    parser.add_argument("--api", choices=API_NAMES, help="serve this API at / (scim and admin stay mounted)")
+    parser.add_argument("--seed", help="YAML or JSON seed file (default: the built-in seed)")
+    parser.add_argument("--profile", default="default", help="named fault profile (see --list-profiles)")
+    parser.add_argument("--list-profiles", action="store_true", help="list fault profiles and exit")
+    parser.add_argument("--validate-responses", action="store_true", help="check every response against the spec")
+    parser.add_argument("--log-level", default="warning", help="uvicorn log level (default warning)")
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Run the mock until Ctrl-C."""
+    from mockserver.server import list_profiles, run
+
+    if args.list_profiles:
+        print(list_profiles())
+        return 0
+    return run(
+        host=args.host,
+        port=args.port,
+        root_api=args.api,
+        seed=args.seed,
+        profile=args.profile,
+        validate_responses=args.validate_responses,
+        log_level=args.log_level,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``idsync`` console script."""
+    parser = argparse.ArgumentParser(prog="idsync", description="Mock server and contract tests for identity-sync APIs.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    add_serve_arguments(sub.add_parser("serve", help="start the mock server"))
+    try:
+        from contracts.cli import add_commands
+    except ImportError:  # contracts not installed alongside: serve still works
+        add_commands = None
+    if add_commands is not None:
+        add_commands(sub)
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        return serve(args)
+    result: int = args.run(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

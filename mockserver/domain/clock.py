@@ -1,0 +1,64 @@
+"""The mock clock: everything that expires asks it, so tests can move time (DESIGN.md, admin API)."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+
+class Clock:
+    """Wall-clock time plus an offset that the admin API can set or advance.
+
+    ``now()`` is seconds since the epoch as a float; ``frozen`` stops time at a fixed instant,
+    which makes expiry tests exact.
+    """
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+        self.frozen_at: float | None = None
+
+    def now(self) -> float:
+        """Current mock time in epoch seconds."""
+        if self.frozen_at is not None:
+            return self.frozen_at
+        return time.time() + self.offset
+
+    def utcnow(self) -> datetime:
+        """Current mock time as an aware UTC datetime."""
+        return datetime.fromtimestamp(self.now(), tz=UTC)
+
+    def advance(self, seconds: float) -> None:
+        """Move time forward (or back, with a negative value)."""
+        if self.frozen_at is not None:
+            self.frozen_at += seconds
+        else:
+            self.offset += seconds
+
+    def set(self, epoch_seconds: float, *, frozen: bool = False) -> None:
+        """Jump to an instant; with ``frozen`` time stays there until changed again."""
+        if frozen:
+            self.frozen_at = epoch_seconds
+            self.offset = 0.0
+        else:
+            self.frozen_at = None
+            self.offset = epoch_seconds - time.time()
+
+    def reset(self) -> None:
+        """Back to real time."""
+        self.offset = 0.0
+        self.frozen_at = None
+
+    def export(self) -> dict[str, float | None]:
+        """State for the admin snapshot."""
+        return {"offset": self.offset, "frozen_at": self.frozen_at}
+
+    def restore(self, data: dict[str, float | None]) -> None:
+        """Inverse of :meth:`export`."""
+        self.offset = float(data.get("offset") or 0.0)
+        frozen = data.get("frozen_at")
+        self.frozen_at = None if frozen is None else float(frozen)
+
+
+def rfc3339(epoch_seconds: float) -> str:
+    """RFC 3339 UTC timestamp with a ``Z`` suffix, as protobuf JSON and SCIM ``meta`` use."""
+    return datetime.fromtimestamp(epoch_seconds, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,165 @@
+"""What one running app holds besides the identity world: the request journal and fault rules.
+
+Both are driven by the admin API (DESIGN.md, "The admin API"); neither imports a web framework.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import re
+from collections import deque
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from mockserver.domain.errors import BadRequest, NotFound
+from mockserver.domain.world import World
+
+FAULT_ACTIONS = ("latency", "status", "rate_limit", "close")
+
+
+@dataclass
+class JournalEntry:
+    """One request as the server saw it."""
+
+    id: int
+    time: float
+    method: str
+    path: str
+    query: str
+    status: int
+    api: str
+    request_body: str
+    response_body: str
+    duration_ms: float
+
+
+class Journal:
+    """A bounded, newest-last record of requests (admin ``GET /journal``)."""
+
+    def __init__(self, limit: int = 1000) -> None:
+        self.limit = limit
+        self._entries: deque[JournalEntry] = deque(maxlen=limit)
+        self._ids = itertools.count(1)
+        self.enabled = True
+
+    def record(self, **fields: Any) -> None:
+        """Append an entry; the oldest falls off when the journal is full."""
+        if self.enabled:
+            self._entries.append(JournalEntry(id=next(self._ids), **fields))
+
+    def query(
+        self, *, method: str | None = None, path: str | None = None, api: str | None = None,
+        status: int | None = None, limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Entries matching every given criterion (``path`` is a regular expression searched in the path)."""
+        pattern = re.compile(path) if path else None
+        found = [
+            asdict(e) for e in self._entries
+            if (method is None or e.method == method.upper())
+            and (pattern is None or pattern.search(e.path))
+            and (api is None or e.api == api)
+            and (status is None or e.status == status)
+        ]
+        return found[-limit:] if limit else found
+
+    def clear(self) -> None:
+        """Forget every entry."""
+        self._entries.clear()
+
+
+@dataclass
+class FaultRule:
+    """Misbehave on matching requests (admin ``POST /faults``).
+
+    ``action``: ``latency`` (sleep ``latency_ms`` then answer normally), ``status`` (answer
+    ``status`` in the API's own error body), ``rate_limit`` (429 with ``Retry-After:
+    retry_after``), ``close`` (drop the connection without a response). ``count`` limits how
+    many requests it hits (None = unlimited); ``probability`` how likely each match fires.
+    """
+
+    id: int
+    action: str
+    path: str = ".*"
+    method: str | None = None
+    api: str | None = None
+    status: int = 500
+    latency_ms: int = 0
+    retry_after: int = 1
+    count: int | None = None
+    probability: float = 1.0
+    hits: int = 0
+    _regex: re.Pattern[str] = field(default=re.compile(".*"), repr=False, compare=False)
+
+    def matches(self, method: str, path: str, api: str) -> bool:
+        """True if the rule applies to this request and still has hits left."""
+        if self.count is not None and self.hits >= self.count:
+            return False
+        if self.method and self.method.upper() != method:
+            return False
+        if self.api and self.api != api:
+            return False
+        return bool(self._regex.search(path))
+
+    def public(self) -> dict[str, Any]:
+        """The rule as the admin API shows it."""
+        data = asdict(self)
+        data.pop("_regex")
+        return data
+
+
+class Faults:
+    """The active fault rules, first match wins."""
+
+    def __init__(self, rng: random.Random | None = None) -> None:
+        self._rules: list[FaultRule] = []
+        self._ids = itertools.count(1)
+        self._rng = rng or random.Random()
+
+    def add(self, spec: dict[str, Any]) -> FaultRule:
+        """Validate and add a rule from its admin-API body."""
+        action = spec.get("action")
+        if action not in FAULT_ACTIONS:
+            raise BadRequest(f"action must be one of {', '.join(FAULT_ACTIONS)}")
+        try:
+            regex = re.compile(spec.get("path") or ".*")
+        except re.error as exc:
+            raise BadRequest(f"path is not a valid regular expression: {exc}") from None
+        known = {k: spec[k] for k in ("method", "api", "status", "latency_ms", "retry_after", "count", "probability") if k in spec}
+        rule = FaultRule(id=next(self._ids), action=action, path=regex.pattern, _regex=regex, **known)
+        self._rules.append(rule)
+        return rule
+
+    def remove(self, rule_id: int) -> None:
+        """Delete one rule; :class:`NotFound` if absent."""
+        before = len(self._rules)
+        self._rules = [r for r in self._rules if r.id != rule_id]
+        if len(self._rules) == before:
+            raise NotFound(f"fault rule {rule_id} not found")
+
+    def clear(self) -> None:
+        """Delete every rule."""
+        self._rules.clear()
+
+    def list(self) -> list[dict[str, Any]]:
+        """Every rule, in match order."""
+        return [r.public() for r in self._rules]
+
+    def pick(self, method: str, path: str, api: str) -> FaultRule | None:
+        """The first rule that matches and fires for this request; counts the hit."""
+        for rule in self._rules:
+            if rule.matches(method, path, api) and self._rng.random() < rule.probability:
+                rule.hits += 1
+                return rule
+        return None
+
+
+@dataclass
+class Runtime:
+    """Everything one app instance owns: the world, the journal, the faults and its settings."""
+
+    world: World
+    journal: Journal = field(default_factory=Journal)
+    faults: Faults = field(default_factory=Faults)
+    profile: str = "default"
+    max_body_bytes: int = 1_048_576

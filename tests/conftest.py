@@ -1,0 +1,1 @@
+"""Shared fixtures: the ``contracts.plugin`` fixtures come in through the ``pytest11`` entry point."""

@@ -1,0 +1,102 @@
+"""The app factory, error rendering and the outermost middleware, in-process and over real HTTP."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from mockserver.app import create_app
+
+ADMIN = {"Authorization": "Bearer idsync-token"}
+
+
+def test_index_lists_every_api(idsync_client) -> None:
+    body = idsync_client.get("/").json()
+    names = {a["name"] for a in body["apis"]}
+    assert names == {"sift", "authentik", "resolution", "stackspot", "vcf", "scim", "admin"}
+
+
+def test_unknown_route_outside_apis_is_json_404(idsync_client) -> None:
+    response = idsync_client.get("/no/such/thing")
+    assert response.status_code == 404
+    assert response.json()["status"] == 404
+
+
+def test_invalid_utf8_json_body_is_400_not_500(idsync_client) -> None:
+    response = idsync_client.post(
+        "/__admin/clock", content=b'{"advance": "\xff"}', headers={**ADMIN, "Content-Type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert "UTF-8" in response.json()["detail"]
+
+
+def test_malformed_json_is_400_and_state_unchanged(idsync_client) -> None:
+    before = idsync_client.get("/__admin/clock", headers=ADMIN).json()["offset"]
+    response = idsync_client.post("/__admin/clock", content=b'{"advance": 5', headers={**ADMIN, "Content-Type": "application/json"})
+    assert response.status_code == 400
+    assert idsync_client.get("/__admin/clock", headers=ADMIN).json()["offset"] == before
+
+
+def test_oversized_body_is_413() -> None:
+    app = create_app(max_body_bytes=64)
+    with app.test_client() as client:
+        response = client.post("/__admin/seed", json={"scim": {"tenants": {"x" * 100: {}}}}, headers=ADMIN)
+    assert response.status_code == 413
+
+
+def test_wrong_content_type_is_415(idsync_client) -> None:
+    response = idsync_client.post("/__admin/clock", content=b"advance=5", headers={**ADMIN, "Content-Type": "text/plain"})
+    assert response.status_code == 415
+    assert response.headers["content-type"].startswith("application/json")
+
+
+def test_405_lists_every_method_of_the_path(idsync_client) -> None:
+    response = idsync_client.patch("/__admin/faults", headers=ADMIN)
+    assert response.status_code == 405
+    assert set(response.headers["allow"].replace(" ", "").split(",")) == {"GET", "HEAD", "POST", "DELETE"}
+
+
+def test_missing_and_wrong_credentials_are_401(idsync_client) -> None:
+    assert idsync_client.get("/__admin/clock").status_code == 401
+    assert idsync_client.get("/__admin/clock", headers={"Authorization": "Bearer nope"}).status_code == 401
+
+
+@pytest.mark.parametrize("action", ["status", "rate_limit"])
+def test_fault_rules_answer_in_vendor_shape_and_count_down(idsync_url: str, idsync_admin, action: str) -> None:
+    idsync_admin.add_fault(action=action, api="sift", status=503, retry_after=7, count=1)
+    first = httpx.get(f"{idsync_url}/sift/api/v1/anything")
+    second = httpx.get(f"{idsync_url}/sift/api/v1/anything")
+    assert first.status_code == (503 if action == "status" else 429)
+    assert set(first.json()) == {"code", "message", "details"}
+    if action == "rate_limit":
+        assert first.headers["retry-after"] == "7"
+    assert second.status_code == 404
+
+
+def test_close_fault_drops_the_connection(idsync_url: str, idsync_admin) -> None:
+    idsync_admin.add_fault(action="close", api="sift", count=1)
+    with pytest.raises(httpx.TransportError):
+        httpx.get(f"{idsync_url}/sift/api/v1/anything")
+
+
+def test_latency_fault_delays(idsync_url: str, idsync_admin) -> None:
+    idsync_admin.add_fault(action="latency", api="sift", latency_ms=300, count=1)
+    response = httpx.get(f"{idsync_url}/sift/api/v1/anything")
+    assert response.elapsed.total_seconds() >= 0.3
+
+
+def test_journal_records_requests(idsync_url: str, idsync_admin) -> None:
+    httpx.get(f"{idsync_url}/sift/api/v1/journal-probe")
+    entries = idsync_admin.journal(path="journal-probe")
+    assert [(e["method"], e["status"], e["api"]) for e in entries] == [("GET", 404, "sift")]
+
+
+def test_state_export_import_round_trip(idsync_url: str) -> None:
+    admin = httpx.Client(base_url=f"{idsync_url}/__admin", headers=ADMIN)
+    admin.post("/tenants", json={"name": "roundtrip", "tokens": ["t1"]}).raise_for_status()
+    admin.post("/clock", json={"advance": 120}).raise_for_status()
+    exported = admin.get("/state").json()
+    admin.post("/reset").raise_for_status()
+    assert "roundtrip" not in admin.get("/state").json()["scim"]["tenants"]
+    admin.put("/state", json=exported).raise_for_status()
+    assert admin.get("/state").json() == exported
