@@ -7,25 +7,36 @@ Each profile is a small object selected by name (``create_app(profile=...)``,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from mockserver.domain.planted import Profile
 
 
-@dataclass(frozen=True)
-class Profile:
-    """A named set of quirks and what should catch them."""
+#: Domain modules that declare ``PLANTED_FAULTS: tuple[Profile, ...]`` next to the code they break.
+PLANTED_IN = (
+    "mockserver.domain.scim",
+    "mockserver.domain.sift",
+    "mockserver.domain.authentik",
+    "mockserver.domain.vcf",
+    "mockserver.domain.resolution",
+    "mockserver.domain.stackspot",
+    "mockserver.http.faults_planted",
+)
 
-    name: str
-    description: str
-    quirks: frozenset[str] = frozenset()
-    catches: str = ""
+
+def _collect() -> dict[str, Profile]:
+    import importlib
+
+    found = {"default": Profile("default", "faithful behaviour; every contract passes")}
+    for module_name in PLANTED_IN:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError:
+            continue
+        for profile in getattr(module, "PLANTED_FAULTS", ()):
+            found[profile.name] = profile
+    return found
 
 
-PROFILES: dict[str, Profile] = {
-    p.name: p
-    for p in (
-        Profile("default", "faithful behaviour; every contract passes"),
-    )
-}
+PROFILES: dict[str, Profile] = _collect()
 
 
 def get_profile(name: str) -> Profile:
