@@ -92,6 +92,7 @@ def create_app(
         )
         mounted.append(MountedApi.build(api, spec, base_path, match_prefix))
     router = Router(mounted)
+    index = _index(mounted)
     for exc_class in HANDLED:
         app.add_error_handler(exc_class, make_error_handler(router))
     app.add_middleware(
@@ -100,17 +101,19 @@ def create_app(
         runtime=runtime,
         router=router,
         handlers=handlers,
-        index=_index(mounted),
+        index=index,
     )
     app.runtime = runtime  # type: ignore[attr-defined]
+    app.index = index  # type: ignore[attr-defined]
     return app
 
 
 def _wanted_apis(apis: Sequence[str] | None, root_api: str | None) -> set[str]:
-    names = set(apis) if apis else {a.name for a in APIS}
     if root_api:
         by_name(root_api)
-        names |= {root_api, *ALWAYS_MOUNTED}
+        names = {root_api, *ALWAYS_MOUNTED, *(apis or ())}
+    else:
+        names = set(apis) if apis else {a.name for a in APIS}
     for name in names:
         by_name(name)
     return names

@@ -11,7 +11,6 @@ from typing import Any
 import uvicorn
 
 from mockserver.app import create_app
-from mockserver.apis.registry import APIS
 from mockserver.profiles import PROFILES
 
 
@@ -25,10 +24,10 @@ def banner(base_url: str, app: Any) -> str:
     runtime = app.runtime
     creds = runtime.world.credentials
     lines = [f"idsync mock server on {base_url}  (profile: {runtime.profile})", ""]
-    for api in APIS:
-        lines.append(f"  {api.name:10} {api.title}")
+    for api in app.index["apis"]:
+        lines.append(f"  {api['name']:10} {base_url}{api['base_path'].rstrip('/')}   (Swagger UI: {base_url}{api['ui']})")
     lines.append("")
-    lines.append(f"  GET {base_url}/ lists every API with its base URL and Swagger UI (<base>/ui/)")
+    lines.append(f"  GET {base_url}/ lists them as JSON")
     user, password = next(iter(creds.basic.items()), ("-", "-"))
     lines.append(f"  basic auth   {user}:{password}   (resolution, VCF POST /v1/tokens)")
     lines.append(f"  bearer       {', '.join(creds.bearer)}   (Sift, authentik, StackSpot, admin)")
@@ -49,7 +48,11 @@ def run(*, host: str, port: int, root_api: str | None, seed: str | None, profile
     bound = sock.getsockname()[1]
     print(banner(f"http://{host}:{bound}", app), flush=True)
     config = uvicorn.Config(app, log_level=log_level, lifespan="off")
-    uvicorn.Server(config).run(sockets=[sock])
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn re-raises SIGINT after its graceful shutdown
+        pass
+    print("idsync mock server stopped", flush=True)
     return 0
 
 

@@ -96,6 +96,14 @@ class Handlers(BaseHandlers):
             directory.add_token(token)
         return _tenant(directory.name), 201
 
+    async def get_tenant(self, name: str) -> Reply:
+        return _tenant(self.world.directories.get(name).name), 200
+
+    async def delete_tenant(self, name: str) -> Reply:
+        self.world.directories.get(name)
+        self.world.directories.drop(name)
+        return None, 204
+
 
 def _tenant(name: str) -> dict[str, str]:
     return {"name": name, "base_path": f"/scim/{name}/v2"}
