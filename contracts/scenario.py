@@ -38,7 +38,9 @@ class Contract:
 REGISTRY: list[Contract] = []
 
 
-def contract(api: str, *, level: str, source: str, needs: tuple[str, ...] = ()) -> Callable[[Callable[[Target], None]], Callable[[Target], None]]:
+def contract(
+    api: str, *, level: str, source: str, needs: tuple[str, ...] = ()
+) -> Callable[[Callable[[Target], None]], Callable[[Target], None]]:
     """Register ``func`` as a contract of ``api``; its docstring's first line describes the rule."""
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}")

@@ -26,8 +26,13 @@ ENV = {
 
 #: Path prefixes of each API on the embedded mock (mockserver.apis.registry).
 EMBEDDED_PREFIX = {
-    "sift": "/sift", "authentik": "/authentik", "resolution": "/resolution", "stackspot": "/stackspot",
-    "vcf": "/vcf", "scim": "", "admin": "",
+    "sift": "/sift",
+    "authentik": "/authentik",
+    "resolution": "/resolution",
+    "stackspot": "/stackspot",
+    "vcf": "/vcf",
+    "scim": "",
+    "admin": "",
 }
 
 
@@ -56,7 +61,8 @@ class Credentials:
         return made
 
     def __repr__(self) -> str:  # never leak secrets into logs or reports
-        return f"Credentials(bearer={'***' if self.bearer else None}, basic_user={self.basic_user!r}, scim_tenant={self.scim_tenant!r})"
+        bearer = "***" if self.bearer else None
+        return f"Credentials(bearer={bearer}, basic_user={self.basic_user!r}, scim_tenant={self.scim_tenant!r})"
 
 
 @dataclass
@@ -95,7 +101,9 @@ class Target:
             self.admin.close()
 
     @classmethod
-    def for_url(cls, root: str, credentials: Credentials, *, admin: bool, base_urls: dict[str, str] | None = None) -> Target:
+    def for_url(
+        cls, root: str, credentials: Credentials, *, admin: bool, base_urls: dict[str, str] | None = None
+    ) -> Target:
         """A target at ``root``; ``admin`` when it is an idsync mock with the admin API."""
         root = root.rstrip("/")
         token = os.environ.get("IDSYNC_ADMIN_TOKEN", credentials.bearer or "idsync-token")

@@ -14,7 +14,9 @@ DEFAULT_PORT = 8080
 def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``idsync serve`` / ``python -m mockserver``."""
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 picks a free one)")
+    parser.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 picks a free one)"
+    )
     parser.add_argument("--api", choices=API_NAMES, help="serve this API at / (scim and admin stay mounted)")
     parser.add_argument("--seed", help="YAML or JSON seed file (default: the built-in seed)")
     parser.add_argument("--profile", default="default", help="named fault profile (see --list-profiles)")
@@ -43,7 +45,9 @@ def serve(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``idsync`` console script."""
-    parser = argparse.ArgumentParser(prog="idsync", description="Mock server and contract tests for identity-sync APIs.")
+    parser = argparse.ArgumentParser(
+        prog="idsync", description="Mock server and contract tests for identity-sync APIs."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     add_serve_arguments(sub.add_parser("serve", help="start the mock server"))
     try:

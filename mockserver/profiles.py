@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from mockserver.domain.planted import Profile
 
-
 #: Domain modules that declare ``PLANTED_FAULTS: tuple[Profile, ...]`` next to the code they break.
 PLANTED_IN = (
     "mockserver.domain.scim",

@@ -49,13 +49,19 @@ class Journal:
             self._entries.append(JournalEntry(id=next(self._ids), **fields))
 
     def query(
-        self, *, method: str | None = None, path: str | None = None, api: str | None = None,
-        status: int | None = None, limit: int | None = None,
+        self,
+        *,
+        method: str | None = None,
+        path: str | None = None,
+        api: str | None = None,
+        status: int | None = None,
+        limit: int | None = None,
     ) -> list[dict[str, Any]]:
         """Entries matching every given criterion (``path`` is a regular expression searched in the path)."""
         pattern = re.compile(path) if path else None
         found = [
-            asdict(e) for e in self._entries
+            asdict(e)
+            for e in self._entries
             if (method is None or e.method == method.upper())
             and (pattern is None or pattern.search(e.path))
             and (api is None or e.api == api)
@@ -125,7 +131,11 @@ class Faults:
             regex = re.compile(spec.get("path") or ".*")
         except re.error as exc:
             raise BadRequest(f"path is not a valid regular expression: {exc}") from None
-        known = {k: spec[k] for k in ("method", "api", "status", "latency_ms", "retry_after", "count", "probability") if k in spec}
+        known = {
+            k: spec[k]
+            for k in ("method", "api", "status", "latency_ms", "retry_after", "count", "probability")
+            if k in spec
+        }
         rule = FaultRule(id=next(self._ids), action=action, path=regex.pattern, _regex=regex, **known)
         self._rules.append(rule)
         return rule

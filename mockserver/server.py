@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -25,7 +26,9 @@ def banner(base_url: str, app: Any) -> str:
     creds = runtime.world.credentials
     lines = [f"idsync mock server on {base_url}  (profile: {runtime.profile})", ""]
     for api in app.index["apis"]:
-        lines.append(f"  {api['name']:10} {base_url}{api['base_path'].rstrip('/')}   (Swagger UI: {base_url}{api['ui']})")
+        lines.append(
+            f"  {api['name']:10} {base_url}{api['base_path'].rstrip('/')}   (Swagger UI: {base_url}{api['ui']})"
+        )
     lines.append("")
     lines.append(f"  GET {base_url}/ lists them as JSON")
     user, password = next(iter(creds.basic.items()), ("-", "-"))
@@ -38,8 +41,16 @@ def banner(base_url: str, app: Any) -> str:
     return "\n".join(lines)
 
 
-def run(*, host: str, port: int, root_api: str | None, seed: str | None, profile: str,
-        validate_responses: bool, log_level: str) -> int:
+def run(
+    *,
+    host: str,
+    port: int,
+    root_api: str | None,
+    seed: str | None,
+    profile: str,
+    validate_responses: bool,
+    log_level: str,
+) -> int:
     """Serve until interrupted (uvicorn handles SIGINT/SIGTERM and shuts down cleanly)."""
     app = create_app(seed, root_api=root_api, profile=profile, validate_responses=validate_responses)
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
@@ -48,10 +59,8 @@ def run(*, host: str, port: int, root_api: str | None, seed: str | None, profile
     bound = sock.getsockname()[1]
     print(banner(f"http://{host}:{bound}", app), flush=True)
     config = uvicorn.Config(app, log_level=log_level, lifespan="off")
-    try:
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises SIGINT after its graceful shutdown
         uvicorn.Server(config).run(sockets=[sock])
-    except KeyboardInterrupt:  # uvicorn re-raises SIGINT after its graceful shutdown
-        pass
     print("idsync mock server stopped", flush=True)
     return 0
 

@@ -9,7 +9,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 DOMAIN_FILES = sorted((ROOT / "mockserver" / "domain").rglob("*.py"))
-FORBIDDEN = ("connexion", "starlette", "flask", "uvicorn", "werkzeug", "mockserver.http", "mockserver.apis", "mockserver.app")
+FORBIDDEN = (
+    "connexion",
+    "starlette",
+    "flask",
+    "uvicorn",
+    "werkzeug",
+    "mockserver.http",
+    "mockserver.apis",
+    "mockserver.app",
+)
 
 
 def _imports(path: Path) -> set[str]:
@@ -31,8 +40,11 @@ def test_domain_imports_no_web_framework(path: Path) -> None:
 def test_no_test_or_code_reads_shared() -> None:
     """Nothing in the project may read from ../shared (the developers' notes)."""
     offenders = [
-        p for folder in ("mockserver", "contracts", "tests", "benchmarks", ".ci")
-        for p in (ROOT / folder).rglob("*") if p.is_file() and p.suffix in {".py", ".sh", ""}
+        p
+        for folder in ("mockserver", "contracts", "tests", "benchmarks", ".ci")
+        for p in (ROOT / folder).rglob("*")
+        if p.is_file()
+        and p.suffix in {".py", ".sh", ""}
         and "shared/" in p.read_text(encoding="utf-8", errors="ignore").replace("shared/research/tooling", "")
         and p.name != "test_architecture.py"
     ]

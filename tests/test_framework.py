@@ -32,7 +32,9 @@ def test_invalid_utf8_json_body_is_400_not_500(idsync_client) -> None:
 
 def test_malformed_json_is_400_and_state_unchanged(idsync_client) -> None:
     before = idsync_client.get("/__admin/clock", headers=ADMIN).json()["offset"]
-    response = idsync_client.post("/__admin/clock", content=b'{"advance": 5', headers={**ADMIN, "Content-Type": "application/json"})
+    response = idsync_client.post(
+        "/__admin/clock", content=b'{"advance": 5', headers={**ADMIN, "Content-Type": "application/json"}
+    )
     assert response.status_code == 400
     assert idsync_client.get("/__admin/clock", headers=ADMIN).json()["offset"] == before
 
@@ -45,7 +47,9 @@ def test_oversized_body_is_413() -> None:
 
 
 def test_wrong_content_type_is_415(idsync_client) -> None:
-    response = idsync_client.post("/__admin/clock", content=b"advance=5", headers={**ADMIN, "Content-Type": "text/plain"})
+    response = idsync_client.post(
+        "/__admin/clock", content=b"advance=5", headers={**ADMIN, "Content-Type": "text/plain"}
+    )
     assert response.status_code == 415
     assert response.headers["content-type"].startswith("application/json")
 

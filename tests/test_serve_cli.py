@@ -21,7 +21,11 @@ def start(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> tu
     started = time.monotonic()
     proc = subprocess.Popen(
         [sys.executable, "-m", "mockserver", "--port", "0", *args],
-        cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     assert proc.stdout is not None
     line = proc.stdout.readline()
@@ -85,7 +89,9 @@ def test_seed_option_loads_a_yaml_seed(tmp_path: Path) -> None:
 
 
 def test_list_profiles_prints_one_per_line() -> None:
-    out = subprocess.run([sys.executable, "-m", "mockserver", "--list-profiles"], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "mockserver", "--list-profiles"], capture_output=True, text=True, check=True
+    ).stdout
     from mockserver.profiles import PROFILES
 
     lines = [line for line in out.splitlines() if line.strip()]
@@ -98,7 +104,8 @@ def test_wheel_ships_the_specs_and_serves_outside_the_repo(tmp_path: Path) -> No
     """Issue 2, point 1: a ``pip install .`` user, outside the repo, can serve."""
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path / "dist"), str(ROOT)],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     )
     wheel = next((tmp_path / "dist").glob("idsync-*.whl"))
     import zipfile
@@ -110,7 +117,8 @@ def test_wheel_ships_the_specs_and_serves_outside_the_repo(tmp_path: Path) -> No
     site = tmp_path / "site"
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site), str(wheel)],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     )
     env = {**os.environ, "PYTHONPATH": str(site)}
     proc, url, _ = start(cwd=tmp_path, env=env)
@@ -118,7 +126,11 @@ def test_wheel_ships_the_specs_and_serves_outside_the_repo(tmp_path: Path) -> No
         assert httpx.get(url + "/").status_code == 200
         located = subprocess.run(
             [sys.executable, "-c", "from mockserver.specs import spec_dir; print(spec_dir())"],
-            cwd=tmp_path, env=env, capture_output=True, text=True, check=True,
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
         assert located.startswith(str(site))
     finally:

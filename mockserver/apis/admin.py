@@ -40,8 +40,14 @@ class Handlers(BaseHandlers):
         self.world.restore(body)
         return {"status": "imported"}, 200
 
-    async def read_journal(self, method: str | None = None, path: str | None = None, api: str | None = None,
-                           status: int | None = None, limit: int | None = None) -> Reply:
+    async def read_journal(
+        self,
+        method: str | None = None,
+        path: str | None = None,
+        api: str | None = None,
+        status: int | None = None,
+        limit: int | None = None,
+    ) -> Reply:
         try:
             entries = self.runtime.journal.query(method=method, path=path, api=api, status=status, limit=limit)
         except Exception as exc:  # a bad regular expression
@@ -62,7 +68,7 @@ class Handlers(BaseHandlers):
         self.runtime.faults.clear()
         return None, 204
 
-    async def delete_fault(self, faultId: int) -> Reply:  # noqa: N803 (the spec's name)
+    async def delete_fault(self, faultId: int) -> Reply:
         self.runtime.faults.remove(faultId)
         return None, 204
 

@@ -52,7 +52,9 @@ class BaseHandlers:
         """Default: the seeded API bearer tokens (README, "Credentials")."""
         return {"sub": "api-token"} if self.world.credentials.bearer_ok(token) else None
 
-    def check_basic(self, username: str, password: str, path_params: dict[str, Any], headers: dict[str, str]) -> dict[str, Any] | None:
+    def check_basic(
+        self, username: str, password: str, path_params: dict[str, Any], headers: dict[str, str]
+    ) -> dict[str, Any] | None:
         """Default: the seeded basic-auth users."""
         return {"sub": username} if self.world.credentials.basic_ok(username, password) else None
 

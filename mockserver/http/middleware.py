@@ -47,7 +47,15 @@ class BodyError(Exception):
 class IdsyncMiddleware:
     """Wraps the Connexion app; one instance per app, holding that app's runtime."""
 
-    def __init__(self, app: ASGIApp, *, runtime: Runtime, router: Router, handlers: dict[str, BaseHandlers], index: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        runtime: Runtime,
+        router: Router,
+        handlers: dict[str, BaseHandlers],
+        index: dict[str, Any],
+    ) -> None:
         self.app = app
         self.runtime = runtime
         self.router = router
@@ -182,4 +190,4 @@ async def _send_json(send: Send, response: ErrorResponse) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-__all__ = ["IdsyncMiddleware", "DroppedConnection", "InternalError"]
+__all__ = ["DroppedConnection", "IdsyncMiddleware", "InternalError"]
