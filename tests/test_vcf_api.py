@@ -82,9 +82,18 @@ def test_token_pair_and_refresh(idsync_client: Any) -> None:
     assert is_vcf_error(idsync_client.patch("/vcf/v1/tokens/access-token/refresh", json="unknown"), 404)
 
 
-@pytest.mark.parametrize("body", [{"username": "admin", "password": "nope"}, {"apiKey": "k"}, {}])
-def test_bad_logins_are_400_errors(idsync_client: Any, body: dict[str, Any]) -> None:
-    assert is_vcf_error(idsync_client.post("/vcf/v1/tokens", json=body), 400)
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"username": "admin", "password": "nope"}, 401),
+        ({"username": "x", "password": "admin"}, 401),
+        ({"apiKey": "k"}, 401),
+        ({}, 401),
+        ({"username": 5}, 400),
+    ],
+)
+def test_bad_logins_get_vcf_errors(idsync_client: Any, body: dict[str, Any], status: int) -> None:
+    assert is_vcf_error(idsync_client.post("/vcf/v1/tokens", json=body), status)
 
 
 def test_seeded_api_bearer_is_accepted(idsync_client: Any) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from mockserver.domain.errors import BadRequest, NotFound
+from mockserver.domain.errors import BadRequest, NotFound, Unauthenticated
 from mockserver.domain.vcf import tenant_name
 from mockserver.domain.world import World
 
@@ -144,7 +144,7 @@ def test_access_tokens_expire_and_refresh() -> None:
     w.clock.advance(3600)
     assert w.vcf.tokens.verify(pair["accessToken"]) is None
     assert w.vcf.tokens.verify(w.vcf.tokens.refresh_access(pair["refreshToken"]["id"])) is not None
-    with pytest.raises(BadRequest):
+    with pytest.raises(Unauthenticated):
         w.vcf.tokens.create({"username": "admin", "password": "wrong"})
 
 

@@ -82,6 +82,9 @@ def external_record(spec: dict[str, Any], idp_id: str | None = None) -> dict[str
         domains = directory.get("domains") or []
         if not domains or directory.get("defaultDomain", domains[0]) not in domains:
             raise _bad("The directory needs at least one domain, including its default domain")
+        ttl = spec["fedIdpSpec"].get("syncClientTokenTTL")
+        if ttl is not None and not 1 <= ttl <= MAX_SYNC_TTL:
+            raise _bad(f"syncClientTokenTTL must be between 1 and {MAX_SYNC_TTL} seconds", str(ttl))
         record["source"] = _federated_source(spec)
         record["directoryId"] = directory.get("directoryId") or str(uuid.uuid4())
     elif spec["type"] in ADFS_TYPES:

@@ -2,8 +2,9 @@
 
 Sources: VCF API guide "Tokens" (developer.broadcom.com/xapis/vmware-cloud-foundation-api/latest/tokens)
 and PowerVCF ``Request-VCFToken`` / ``checkVCFToken``. The access token is a JWT whose claims
-start ``jti, iat, sub`` and carry ``exp`` (PowerVCF reads it); the lifetimes are not documented:
-Inferred 1 hour for access tokens and 24 hours for refresh tokens, on the mock clock.
+start ``jti, iat, sub`` and carry ``exp`` (PowerVCF reads it). Lifetimes are not in the vendor
+reference; a VCF 9 community guide (drpranayjha.com/vcf-9-api-authentication-rbac) reports 60
+minutes for access tokens and 24 hours for refresh tokens, which the mock uses on its clock.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import json
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from mockserver.domain.errors import BadRequest, NotFound
+from mockserver.domain.errors import NotFound, Unauthenticated
 from mockserver.domain.vcf.errors import vcf_error
 
 if TYPE_CHECKING:
@@ -61,13 +62,12 @@ class TokenStore:
         }
 
     def create(self, spec: dict[str, Any]) -> dict[str, Any]:
-        """``TokenCreationSpec`` → ``TokenPair``. Inferred: only username/password logins, checked
-        against the seed's basic credentials; anything else is 400 ``Error``."""
+        """``TokenCreationSpec`` → ``TokenPair``. Only username/password logins, checked against the
+        seed's basic credentials; wrong or missing ones → 401 (community report, VCF 9: "wrong creds
+        return 401"; Inferred for ``apiKey``/``idToken`` logins, which the mock does not support)."""
         username, password = spec.get("username"), spec.get("password")
-        if username is None or password is None:
-            raise vcf_error(BadRequest, "Username and password are required", "TOKEN_CREATION_SPEC_INVALID")
-        if not self.world.credentials.basic_ok(username, password):
-            raise vcf_error(BadRequest, "Invalid username or password", "AUTHENTICATION_FAILED")
+        if username is None or password is None or not self.world.credentials.basic_ok(username, password):
+            raise vcf_error(Unauthenticated, "Invalid username or password", "AUTHENTICATION_FAILED")
         now = self.world.clock.now()
         self._prune(now)
         refresh_id = str(uuid.uuid4())
