@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from mockserver.domain.errors import BadRequest, NotFound, Unauthenticated
+from mockserver.domain.errors import BadRequest, Conflict, NotFound, Unauthenticated
 from mockserver.domain.vcf import tenant_name
 from mockserver.domain.world import World
 
@@ -91,7 +91,7 @@ def test_embedded_always_present_and_single_external() -> None:
         "localos",
     }
     w.vcf.add_external(okta())
-    with pytest.raises(BadRequest, match="Only one external"):
+    with pytest.raises(Conflict, match="Only one external"):
         w.vcf.add_external(okta())
     with pytest.raises(BadRequest):
         w.vcf.delete_external(embedded["id"])

@@ -14,7 +14,7 @@ import copy
 import secrets
 from typing import TYPE_CHECKING, Any
 
-from mockserver.domain.errors import BadRequest, NotFound
+from mockserver.domain.errors import BadRequest, Conflict, NotFound
 from mockserver.domain.planted import planted
 from mockserver.domain.vcf import providers
 from mockserver.domain.vcf.errors import vcf_error
@@ -99,7 +99,7 @@ class VcfState:
         record = providers.external_record(spec)
         if self._externals() and not self.world.quirk("vcf-second-external-idp-accepted"):
             raise vcf_error(
-                BadRequest, "Only one external identity provider can be configured", "IDENTITY_PROVIDER_LIMIT_REACHED"
+                Conflict, "Only one external identity provider can be configured", "IDENTITY_PROVIDER_LIMIT_REACHED"
             )
         self.idps.append(record)
         self._embedded()["status"] = "INACTIVE"
