@@ -204,17 +204,27 @@ def test_sync_client_rotation_and_expiry_end_to_end(live: tuple[str, Any]) -> No
     idp = vcf.get("/v1/identity-providers").json()["elements"][1]["id"]
     first = vcf.post(f"/v1/identity-providers/{idp}/sync-client").json()
     assert first["scimUrl"] == f"{url}/scim/vcf-{idp}/v2"
-    directory = world.directories.get(f"vcf-{idp}")
+    assert scim_push(first, first["token"], "alice") == 201
     second = vcf.post(f"/v1/identity-providers/{idp}/sync-client", params={"syncClientTokenTTL": 600}).json()
-    assert not directory.token_valid(first["token"]) and directory.token_valid(second["token"])
-    scim_ready = scim_push(second, second["token"], "alice") == 201
-    if scim_ready:
-        assert scim_push(second, first["token"], "bob") == 401
+    assert scim_push(second, first["token"], "bob") == 401
+    assert scim_push(second, second["token"], "carol") == 201
+    listed = httpx.get(second["scimUrl"] + "/Users", headers={"Authorization": f"Bearer {second['token']}"}).json()
+    assert sorted(u["userName"] for u in listed["Resources"]) == ["alice", "carol"]
+    assert not world.directories.get(f"vcf-{idp}").token_valid(first["token"])
     httpx.post(f"{url}/__admin/clock", json={"advance": 601}, headers=API_TOKEN).raise_for_status()
-    assert not directory.token_valid(second["token"])
-    assert vcf.get("/v1/identity-providers").status_code == 200  # the access token lives 1 h
-    if not scim_ready:
-        pytest.xfail("SCIM Users endpoint not available yet (feat/scim not merged): checked via Directory.token_valid")
-    assert scim_push(second, second["token"], "carol") == 401
+    assert scim_push(second, second["token"], "dave") == 401
+    assert vcf.get("/v1/identity-providers").status_code == 200  # the access token lives 60 min
     httpx.post(f"{url}/__admin/clock", json={"advance": 3000}, headers=API_TOKEN).raise_for_status()
     assert vcf.get("/v1/identity-providers").status_code == 401
+
+
+def test_deleting_the_idp_revokes_its_token_and_drops_the_directory(live: tuple[str, Any]) -> None:
+    url, world = live
+    vcf = httpx.Client(base_url=f"{url}/vcf", headers=API_TOKEN)
+    assert vcf.post("/v1/identity-providers", json=okta()).status_code == 201
+    idp = vcf.get("/v1/identity-providers").json()["elements"][1]["id"]
+    info = vcf.post(f"/v1/identity-providers/{idp}/sync-client").json()
+    assert scim_push(info, info["token"], "alice") == 201
+    assert vcf.delete(f"/v1/identity-providers/{idp}").status_code == 204
+    assert scim_push(info, info["token"], "bob") in (401, 404)
+    assert f"vcf-{idp}" not in world.directories.names()

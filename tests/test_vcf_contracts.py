@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import httpx
 import pytest
 
 from contracts.scenario import Contract, contracts_for
@@ -15,12 +14,6 @@ from mockserver.domain.vcf import PLANTED_FAULTS
 from mockserver.server import LiveServer
 
 CONTRACTS = {c.name: c for c in contracts_for("vcf")}
-#: Contracts that push to the SCIM directory at ``scimUrl`` (need feat/scim's Users endpoint).
-NEEDS_SCIM = {
-    "sync_client_rotation_revokes_previous",
-    "sync_token_expires_at_expire_at",
-    "delete_idp_revokes_sync_token",
-}
 
 
 def make_target(url: str) -> Target:
@@ -29,16 +22,7 @@ def make_target(url: str) -> Target:
     )
 
 
-def scim_ready(url: str) -> bool:
-    """True once the SCIM directory serves ``POST /Users`` (feat/scim merged)."""
-    user = {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "probe"}
-    response = httpx.post(f"{url}/scim/default/v2/Users", json=user, headers={"Authorization": "Bearer idsync-token"})
-    return response.status_code == 201
-
-
 def run(contract: Contract, url: str) -> None:
-    if contract.name in NEEDS_SCIM and not scim_ready(url):
-        pytest.xfail("SCIM Users endpoint not available yet (feat/scim not merged)")
     target = make_target(url)
     try:
         contract.check(target)
