@@ -41,7 +41,7 @@ def reference_token() -> str:
 def render_error(err: DomainError) -> ErrorResponse:
     """The fields ``Error`` and ``ErrorResponse`` share (research §1.6), so one body fits both
     schemas: neither ``cause`` (ErrorResponse) nor ``causes`` (Error) is sent."""
-    body = {
+    body: dict[str, Any] = {
         "errorCode": getattr(err, "error_code", None) or DEFAULT_CODES.get(err.status, "INTERNAL_SERVER_ERROR"),
         "arguments": list(getattr(err, "arguments", [])),
         "context": {},
