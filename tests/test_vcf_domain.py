@@ -158,3 +158,12 @@ def test_export_load_round_trips_and_reregisters_tokens() -> None:
     other.vcf.load(snapshot)
     assert other.vcf.export() == snapshot
     assert other.directories.get(tenant_name(idp)).token_valid(info["token"])
+
+
+def test_seeded_external_idp_gets_an_inactive_embedded_idp() -> None:
+    source = world()
+    source.vcf.add_external(okta())
+    external = [r for r in source.vcf.export()["identity_providers"] if r.get("type") != "Embedded"]
+    seeded = World({"vcf": {"identity_providers": external}})
+    assert [i["status"] for i in seeded.vcf.list_all()] == ["INACTIVE", "ACTIVE"]
+    assert [i["status"] for i in World({}).vcf.list_all()] == ["ACTIVE"]

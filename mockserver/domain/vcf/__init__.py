@@ -73,6 +73,7 @@ class VcfState:
         self.idps = copy.deepcopy(list(data.get("identity_providers") or []))
         if not any(r.get("type") == providers.EMBEDDED for r in self.idps):
             self.idps.insert(0, providers.embedded_record())
+            self._embedded()["status"] = "INACTIVE" if self._externals() else "ACTIVE"
         self.tokens.load(data.get("tokens") or {})
         for record in self.idps:
             if record.get("sync"):
