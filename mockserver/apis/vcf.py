@@ -1,16 +1,105 @@
-"""VCF handlers. STUB: replaced by the vendor implementation."""
+"""VCF SDDC Manager handlers (specs/vcf.yaml): tokens, identity providers, sync client.
+
+Thin by design (STYLE.md rule 3): parse, one call on ``world.vcf``, render. Errors leave as the
+vendor's ``Error`` / ``ErrorResponse`` (research §1.6) via :func:`render_error`.
+"""
 
 from __future__ import annotations
+
+import secrets
+import string
+from typing import Any
+
+from connexion import request
 
 from mockserver.apis.base import BaseHandlers, ErrorResponse, json_error
 from mockserver.domain.errors import DomainError
 
+#: Inferred ``errorCode`` per status when the domain gives none (codes are undocumented).
+DEFAULT_CODES = {
+    400: "VALIDATION_FAILED",
+    401: "UNAUTHORIZED",
+    403: "FORBIDDEN",
+    404: "RESOURCE_NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    409: "CONFLICT",
+    413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+    429: "TOO_MANY_REQUESTS",
+    500: "INTERNAL_SERVER_ERROR",
+    501: "NOT_IMPLEMENTED",
+    503: "SERVICE_UNAVAILABLE",
+}
+Reply = tuple[Any, int] | tuple[Any, int, dict[str, str]]
+
+
+def reference_token() -> str:
+    """Research §1.6 (Inferred): six random upper-case alphanumerics, as VCF shows them."""
+    return "".join(secrets.choice(string.ascii_uppercase + string.digits) for _ in range(6))
+
 
 def render_error(err: DomainError) -> ErrorResponse:
-    """VCF ``ErrorResponse`` (research §1.6)."""
-    code = type(err).__name__.upper()
-    return json_error(err, {"errorCode": code, "message": err.detail, "arguments": [], "cause": [], "nestedErrors": []})
+    """The fields ``Error`` and ``ErrorResponse`` share (research §1.6), so one body fits both
+    schemas: neither ``cause`` (ErrorResponse) nor ``causes`` (Error) is sent."""
+    body: dict[str, Any] = {
+        "errorCode": getattr(err, "error_code", None) or DEFAULT_CODES.get(err.status, "INTERNAL_SERVER_ERROR"),
+        "arguments": list(getattr(err, "arguments", [])),
+        "context": {},
+        "message": err.detail,
+        "nestedErrors": [],
+        "referenceToken": reference_token(),
+    }
+    return json_error(err, body)
+
+
+def _origin() -> str:
+    return f"{request.url.scheme}://{request.url.netloc}"
 
 
 class Handlers(BaseHandlers):
     """operationIds of specs/vcf.yaml."""
+
+    def check_bearer(self, token: str, path_params: dict[str, Any], headers: dict[str, str]) -> dict[str, Any] | None:
+        """Access tokens from ``POST /v1/tokens``; also the seeded API bearer (``idsync-token``)."""
+        return self.world.vcf.tokens.verify(token) or super().check_bearer(token, path_params, headers)
+
+    async def createToken(self, body: dict[str, Any]) -> Reply:
+        return self.world.vcf.tokens.create(body), 200
+
+    async def refreshAccessToken(self, body: str) -> Reply:
+        """PowerVCF ``checkVCFToken``: the body and the answer are bare JSON strings."""
+        return self.world.vcf.tokens.refresh_access(body), 200
+
+    async def getIdentityProviders(self) -> Reply:
+        elements = self.world.vcf.list_all()
+        return {"elements": elements}, 200
+
+    async def addExternalIdentityProvider(self, body: dict[str, Any]) -> Reply:
+        idp_id = self.world.vcf.add_external(body)
+        return None, 201, {"Location": f"{str(request.url).split('?')[0].rstrip('/')}/{idp_id}"}
+
+    async def getIdentityProviderById(self, id: str) -> Reply:
+        return self.world.vcf.get(id), 200
+
+    async def updateExternalIdentityProvider(self, id: str, body: dict[str, Any]) -> Reply:
+        self.world.vcf.update_external(id, body)
+        return None, 204
+
+    async def deleteExternalIdentityProvider(self, id: str) -> Reply:
+        self.world.vcf.delete_external(id)
+        return None, 204
+
+    async def addEmbeddedIdentitySource(self, id: str, body: dict[str, Any]) -> Reply:
+        self.world.vcf.add_source(id, body)
+        return None, 204
+
+    async def updateEmbeddedIdentitySource(self, id: str, domainName: str, body: dict[str, Any]) -> Reply:
+        self.world.vcf.update_source(id, domainName, body)
+        return None, 204
+
+    async def deleteIdentitySource(self, id: str, domainName: str) -> Reply:
+        self.world.vcf.delete_source(id, domainName)
+        return None, 204
+
+    async def generateSyncClientToken(self, id: str, syncClientTokenTTL: int | None = None) -> Reply:
+        return self.world.vcf.generate_sync_client(id, syncClientTokenTTL, _origin()), 200
