@@ -1,11 +1,66 @@
-"""authentik domain state (STUB: replaced by the vendor implementation)."""
+"""authentik state: core users/groups, SCIM providers and their remote-object links.
+
+Target: authentik 2025.8 (research A1-A11). Providers and links follow
+``authentik/providers/scim/models.py`` and the ``OutgoingSyncProvider`` API; the push itself
+is in :mod:`mockserver.domain.authentik_sync`. No web framework here; handlers render.
+"""
 
 from __future__ import annotations
 
+import copy
+import uuid
 from typing import TYPE_CHECKING, Any
+
+from mockserver.domain.authentik_core import SERVICE_ACCOUNT_TYPES, CoreStore, is_uuid, iso, missing_pk
+from mockserver.domain.authentik_paging import order, paginate, search
+from mockserver.domain.errors import BadRequest, NotFound
+from mockserver.domain.planted import planted
 
 if TYPE_CHECKING:
     from mockserver.domain.world import World
+
+PLANTED_FAULTS = (
+    planted(
+        "authentik-auth-ignored", "any bearer token is accepted by the authentik API", catches="wrong_token_is_403"
+    ),
+    planted(
+        "authentik-push-without-members",
+        "sync/object pushes a group without its members",
+        catches="group_sync_pushes_members",
+    ),
+    planted(
+        "authentik-inactive-pushed-active",
+        "an inactive user is pushed with active: true",
+        catches="inactive_user_is_put_with_active_false",
+    ),
+    planted(
+        "authentik-dry-run-writes",
+        "a dry_run provider still sends POST/PUT/PATCH to the target",
+        catches="dry_run_sends_no_writes",
+    ),
+)
+
+USER_MODEL = "authentik.core.models.User"
+GROUP_MODEL = "authentik.core.models.Group"
+PROVIDER_DEFAULTS: dict[str, Any] = {
+    "property_mappings": [],
+    "property_mappings_group": [],
+    "verify_certificates": True,
+    "compatibility_mode": "default",
+    "exclude_users_service_account": False,
+    "filter_group": None,
+    "dry_run": False,
+}
+#: Read-only provider fields (``SCIMProvider`` serializer, ``authentik/providers/scim/models.py``).
+PROVIDER_META = {
+    "component": "ak-provider-scim-form",
+    "assigned_backchannel_application_slug": None,
+    "assigned_backchannel_application_name": None,
+    "verbose_name": "SCIM Provider",
+    "verbose_name_plural": "SCIM Providers",
+    "meta_model_name": "authentik_providers_scim.scimprovider",
+}
+LINK_KEY = {"user": "user", "group": "group"}
 
 
 class AuthentikState:
@@ -13,12 +68,261 @@ class AuthentikState:
 
     def __init__(self, world: World) -> None:
         self.world = world
-        self.data: dict[str, Any] = {}
+        self.core = CoreStore(self.now)
+        self.providers: dict[int, dict[str, Any]] = {}
+        self.links: dict[str, dict[str, dict[str, Any]]] = {"user": {}, "group": {}}
+        self.sync_runs: dict[str, dict[str, Any]] = {}
+
+    def now(self) -> str:
+        return iso(self.world.clock.now())
 
     def load(self, data: dict[str, Any]) -> None:
-        """Replace the state from a seed section or snapshot."""
-        self.data = dict(data)
+        """Replace the state from a seed section or snapshot; an empty section is a fresh install."""
+        self.core.load(data)
+        self.providers = {int(p["pk"]): {**PROVIDER_DEFAULTS, **copy.deepcopy(p)} for p in data.get("providers", [])}
+        self.links = {
+            kind: {str(c["id"]): copy.deepcopy(c) for c in data.get(f"scim_{kind}s", [])} for kind in LINK_KEY
+        }
+        self.sync_runs = copy.deepcopy(dict(data.get("sync_runs", {})))
 
     def export(self) -> dict[str, Any]:
-        """JSON-able state."""
-        return dict(self.data)
+        """JSON-able state; ``load(export())`` round-trips."""
+        return {
+            **self.core.export(),
+            "providers": copy.deepcopy(list(self.providers.values())),
+            "scim_users": copy.deepcopy(list(self.links["user"].values())),
+            "scim_groups": copy.deepcopy(list(self.links["group"].values())),
+            "sync_runs": copy.deepcopy(self.sync_runs),
+        }
+
+    def token_owner_active(self) -> bool:
+        """authentik rejects a token whose user is inactive ("Token invalid/expired"); the seeded
+        API token belongs to ``akadmin``."""
+        owner = next((u for u in self.core.users.values() if u["username"] == "akadmin"), None)
+        return owner is not None and bool(owner["is_active"])
+
+    def delete_user(self, pk: int) -> None:
+        """The user's connections go with it; no remote DELETE (the mock runs no signals)."""
+        self.core.delete_user(pk)
+        self.drop_object_links("user", pk)
+
+    def delete_group(self, pk: str) -> None:
+        group = self.core.group(pk)
+        self.core.delete_group(group["pk"])
+        self.drop_object_links("group", group["pk"])
+
+    def user_used_by(self, pk: int) -> list[dict[str, Any]]:
+        self.core.user(pk)
+        return self.object_used_by("user", pk)
+
+    # -- providers ----------------------------------------------------------------------
+    def provider(self, pk: int) -> dict[str, Any]:
+        if pk not in self.providers:
+            raise NotFound("No SCIMProvider matches the given query.")
+        return self.providers[pk]
+
+    def render_provider(self, provider: dict[str, Any]) -> dict[str, Any]:
+        """``SCIMProvider``; ``token`` is returned in clear text up to 2025.8 (research A4)."""
+        return {**copy.deepcopy(provider), **PROVIDER_META}
+
+    def save_provider(self, pk: int | None, body: dict[str, Any]) -> dict[str, Any]:
+        """Create (``pk`` None) or update from a validated ``SCIMProviderRequest``."""
+        group = body.get("filter_group")
+        if group is not None and str(group) not in self.core.groups:
+            raise BadRequest("Invalid filter_group", fields={"filter_group": missing_pk(group)})
+        if pk is None:
+            pk = max(self.providers, default=0) + 1
+            self.providers[pk] = {"pk": pk, **copy.deepcopy(PROVIDER_DEFAULTS)}
+        provider = self.providers[pk]
+        provider.update(
+            {k: copy.deepcopy(v) for k, v in body.items() if k in PROVIDER_DEFAULTS or k in ("name", "url", "token")}
+        )
+        return provider
+
+    def delete_provider(self, pk: int) -> None:
+        """Connections go with the provider (``on_delete=CASCADE``); nothing is deleted remotely."""
+        self.provider(pk)
+        del self.providers[pk]
+        for kind in LINK_KEY:
+            self.links[kind] = {k: c for k, c in self.links[kind].items() if c["provider"] != pk}
+        self.sync_runs.pop(str(pk), None)
+
+    def list_providers(self, query: dict[str, Any]) -> dict[str, Any]:
+        rows = [self.render_provider(p) for p in self.providers.values()]
+        rows = [r for r in rows if _matches(r, query, ("exclude_users_service_account", "filter_group", "name", "url"))]
+        rows = order(
+            search(rows, query.get("search"), ("name", "url")),
+            query.get("ordering"),
+            ("pk", "name", "url"),
+            ("name", "url"),
+        )
+        return paginate(rows, query.get("page"), query.get("page_size"))
+
+    def used_by(self, provider_pk: int) -> list[dict[str, Any]]:
+        """Objects deleted with the provider: its connections (``cascade``)."""
+        self.provider(provider_pk)
+        return [
+            self._used_by_link(kind, c)
+            for kind in LINK_KEY
+            for c in self.links[kind].values()
+            if c["provider"] == provider_pk
+        ]
+
+    # -- sync ---------------------------------------------------------------------------
+    def check_sync_id(self, model: str, object_id: str) -> None:
+        """A User id is its integer pk, a Group id its uuid. Inferred: authentik would fail the
+        task (500) on a malformed id; the mock answers DRF-style 400 instead."""
+        if model == USER_MODEL and not object_id.strip().lstrip("-").isdigit():
+            raise BadRequest("Invalid sync_object_id", fields={"sync_object_id": ["A valid integer is required."]})
+        if model == GROUP_MODEL and not is_uuid(object_id):
+            raise BadRequest("Invalid sync_object_id", fields={"sync_object_id": ["Must be a valid UUID."]})
+
+    def in_scope(self, provider: dict[str, Any], model: str, object_id: str) -> dict[str, Any] | None:
+        """``get_object_qs(...).filter(pk=id)``: the object, or None when missing or out of scope."""
+        if model == GROUP_MODEL:
+            return copy.deepcopy(self.core.groups.get(str(uuid.UUID(object_id))))
+        user = self.core.users.get(int(object_id))
+        if user is None:
+            return None
+        if provider["exclude_users_service_account"] and user["type"] in SERVICE_ACCOUNT_TYPES:
+            return None
+        group = self.core.groups.get(str(provider["filter_group"]))
+        if provider["filter_group"] and (group is None or user["pk"] not in group["users"]):
+            return None
+        return copy.deepcopy(user)
+
+    def record_sync(self, provider_pk: int, status: str) -> None:
+        """Remember the last run for ``sync/status`` (the provider may be gone meanwhile)."""
+        if provider_pk not in self.providers:
+            return
+        run = self.sync_runs.setdefault(str(provider_pk), {})
+        run["last_sync_status"] = status
+        if status in ("done", "info"):
+            run["last_successful_sync"] = self.now()
+
+    def sync_status(self, provider_pk: int) -> dict[str, Any]:
+        """``SyncStatus`` (2025.6+): no run is ever in progress once a request has answered."""
+        self.provider(provider_pk)
+        return {"is_running": False, **copy.deepcopy(self.sync_runs.get(str(provider_pk), {}))}
+
+    # -- links (SCIMProviderUser / SCIMProviderGroup) -------------------------------------
+    def link_for(self, kind: str, provider_pk: int, obj_pk: Any) -> dict[str, Any] | None:
+        return next((c for c in self.links[kind].values() if c["provider"] == provider_pk and c[kind] == obj_pk), None)
+
+    def link(self, kind: str, provider_pk: int, obj_pk: Any, scim_id: str, attributes: dict[str, Any]) -> None:
+        """Record a pushed object, unless the provider or object vanished during the push."""
+        objects = self.core.users if kind == "user" else self.core.groups
+        if provider_pk in self.providers and obj_pk in objects and self.link_for(kind, provider_pk, obj_pk) is None:
+            cid = str(uuid.uuid4())
+            self.links[kind][cid] = {
+                "id": cid,
+                "scim_id": scim_id,
+                kind: obj_pk,
+                "provider": provider_pk,
+                "attributes": copy.deepcopy(attributes),
+            }
+
+    def set_link_attributes(self, kind: str, link_id: str, attributes: Any) -> None:
+        if link_id in self.links[kind] and isinstance(attributes, dict):
+            self.links[kind][link_id]["attributes"] = copy.deepcopy(attributes)
+
+    def unlink(self, kind: str, link_id: str) -> None:
+        self.links[kind].pop(link_id, None)
+
+    def scim_ids(self, provider_pk: int, user_pks: list[int]) -> list[str]:
+        """Remote ids of those users that are linked to the provider, in user pk order."""
+        ids = []
+        for pk in user_pks:
+            link = self.link_for("user", provider_pk, pk)
+            if link is not None:
+                ids.append(link["scim_id"])
+        return ids
+
+    def get_link(self, kind: str, link_id: str) -> dict[str, Any]:
+        if link_id not in self.links[kind]:
+            raise NotFound(f"No SCIMProvider{kind.title()} matches the given query.")
+        return self.links[kind][link_id]
+
+    def render_link(self, kind: str, link: dict[str, Any]) -> dict[str, Any]:
+        """``SCIMProviderUser`` (``user_obj``: GroupMember) / ``SCIMProviderGroup`` (``group_obj``: UserGroup)."""
+        body = copy.deepcopy(link)
+        if kind == "user":
+            body["user_obj"] = self.core.render_member(self.core.users[link["user"]])
+        else:
+            body["group_obj"] = self.core.render_user_group(self.core.groups[link["group"]])
+        return body
+
+    def create_link(self, kind: str, body: dict[str, Any]) -> dict[str, Any]:
+        """``POST /providers/scim_users/`` / ``scim_groups/``: link to an existing remote object."""
+        objects: dict[Any, Any] = self.core.users if kind == "user" else self.core.groups
+        obj_pk = body[kind] if kind == "user" else (str(uuid.UUID(body[kind])) if is_uuid(body[kind]) else body[kind])
+        errors = {}
+        if obj_pk not in objects:
+            errors[kind] = missing_pk(body[kind])
+        if body["provider"] not in self.providers:
+            errors["provider"] = missing_pk(body["provider"])
+        if not errors and any(
+            c["scim_id"] == body["scim_id"] and c[kind] == obj_pk and c["provider"] == body["provider"]
+            for c in self.links[kind].values()
+        ):
+            errors["non_field_errors"] = [f"The fields scim_id, {kind}, provider must make a unique set."]
+        if errors:
+            raise BadRequest("Invalid connection", fields=errors)
+        cid = str(uuid.uuid4())
+        self.links[kind][cid] = {
+            "id": cid,
+            "scim_id": body["scim_id"],
+            kind: obj_pk,
+            "provider": body["provider"],
+            "attributes": {},
+        }
+        return self.links[kind][cid]
+
+    def list_links(self, kind: str, query: dict[str, Any]) -> dict[str, Any]:
+        rows = [self.render_link(kind, c) for c in self.links[kind].values()]
+        obj = f"{kind}_obj"
+        wanted = {
+            "provider": query.get("provider__id"),
+            "user": query.get("user__id"),
+            "username": query.get("user__username"),
+            "group": query.get("group__group_uuid"),
+            "name": query.get("group__name"),
+        }
+        rows = [
+            r
+            for r in rows
+            if (wanted["provider"] is None or r["provider"] == wanted["provider"])
+            and (wanted["user"] is None or r.get("user") == wanted["user"])
+            and (wanted["username"] is None or r[obj].get("username") == wanted["username"])
+            and (wanted["group"] is None or r.get("group") == str(wanted["group"]))
+            and (wanted["name"] is None or r[obj].get("name") == wanted["name"])
+        ]
+        rows = order(
+            search(rows, query.get("search"), ("scim_id",)), query.get("ordering"), ("scim_id", "provider", kind), ()
+        )
+        return paginate(rows, query.get("page"), query.get("page_size"))
+
+    def _used_by_link(self, kind: str, link: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "app": "authentik_providers_scim",
+            "model_name": f"scimprovider{kind}",
+            "pk": link["id"],
+            "name": f"SCIM Provider {kind.title()} {link[kind]} to {link['provider']}",
+            "action": "cascade",
+        }
+
+    def drop_object_links(self, kind: str, obj_pk: Any) -> None:
+        """A deleted user/group takes its connections with it (``on_delete=CASCADE``)."""
+        self.links[kind] = {k: c for k, c in self.links[kind].items() if c[kind] != obj_pk}
+        if kind == "group":
+            for provider in self.providers.values():
+                if provider["filter_group"] == obj_pk:
+                    provider["filter_group"] = None
+
+    def object_used_by(self, kind: str, obj_pk: Any) -> list[dict[str, Any]]:
+        return [self._used_by_link(kind, c) for c in self.links[kind].values() if c[kind] == obj_pk]
+
+
+def _matches(row: dict[str, Any], query: dict[str, Any], fields: tuple[str, ...]) -> bool:
+    """Exact-match DRF filterset fields (absent query values do not filter)."""
+    return all(query.get(f) is None or str(row.get(f)) == str(query[f]) for f in fields)
