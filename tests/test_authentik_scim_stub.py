@@ -35,8 +35,11 @@ class ScimStub:
         self.groups: dict[str, dict[str, Any]] = {}
         self.requests: list[dict[str, Any]] = []
         self.fail_status: int | None = None
-        routes = [Route("/scim/v2/ServiceProviderConfig", self.spc), Route("/scim/v2/{kind}", self.collection, methods=["GET", "POST"]),
-                  Route("/scim/v2/{kind}/{rid}", self.item, methods=["GET", "PUT", "PATCH", "DELETE"])]
+        routes = [
+            Route("/scim/v2/ServiceProviderConfig", self.spc),
+            Route("/scim/v2/{kind}", self.collection, methods=["GET", "POST"]),
+            Route("/scim/v2/{kind}/{rid}", self.item, methods=["GET", "PUT", "PATCH", "DELETE"]),
+        ]
         self.app = Starlette(routes=routes)
 
     def writes(self) -> list[tuple[str, str]]:
@@ -44,9 +47,15 @@ class ScimStub:
 
     async def _record(self, request: Request) -> Response | None:
         raw = await request.body()
-        self.requests.append({"method": request.method, "path": request.url.path.removeprefix("/scim/v2"),
-                              "query": dict(request.query_params), "body": json.loads(raw) if raw else None,
-                              "headers": dict(request.headers)})
+        self.requests.append(
+            {
+                "method": request.method,
+                "path": request.url.path.removeprefix("/scim/v2"),
+                "query": dict(request.query_params),
+                "body": json.loads(raw) if raw else None,
+                "headers": dict(request.headers),
+            }
+        )
         if request.headers.get("authorization") != f"Bearer {TOKEN}":
             return _error(401, "Unauthorized")
         if self.fail_status and request.url.path != "/scim/v2/ServiceProviderConfig":
@@ -55,10 +64,18 @@ class ScimStub:
 
     async def spc(self, request: Request) -> Response:
         return await self._record(request) or JSONResponse(
-            {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"], "patch": {"supported": self.patch},
-             "filter": {"supported": self.filter_supported, "maxResults": 200}, "bulk": {"supported": False, "maxOperations": 0,
-             "maxPayloadSize": 0}, "changePassword": {"supported": False}, "sort": {"supported": False},
-             "etag": {"supported": False}, "authenticationSchemes": []}, media_type=SCIM)
+            {
+                "schemas": ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
+                "patch": {"supported": self.patch},
+                "filter": {"supported": self.filter_supported, "maxResults": 200},
+                "bulk": {"supported": False, "maxOperations": 0, "maxPayloadSize": 0},
+                "changePassword": {"supported": False},
+                "sort": {"supported": False},
+                "etag": {"supported": False},
+                "authenticationSchemes": [],
+            },
+            media_type=SCIM,
+        )
 
     def _store(self, kind: str) -> dict[str, dict[str, Any]]:
         return self.users if kind == "Users" else self.groups
@@ -69,7 +86,9 @@ class ScimStub:
         store, kind = self._store(request.path_params["kind"]), request.path_params["kind"]
         if request.method == "GET":
             found = [r for r in store.values() if _matches(r, request.query_params.get("filter"))]
-            return JSONResponse({"totalResults": len(found), "Resources": found, "startIndex": 1, "itemsPerPage": len(found)})
+            return JSONResponse(
+                {"totalResults": len(found), "Resources": found, "startIndex": 1, "itemsPerPage": len(found)}
+            )
         body = json.loads(await request.body())
         key = "userName" if kind == "Users" else "displayName"
         if any(r[key] == body[key] for r in store.values()):
