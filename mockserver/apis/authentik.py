@@ -72,7 +72,7 @@ def _field_message(message: str) -> str:
         return "This field may not be null."
     if m := re.fullmatch(r"(?s)(.*) is not of type '(\w+)'", message):
         return TYPE_MESSAGES.get(m[2], "Invalid value.").format(kind=PY_KINDS.get(m[1][:1], "int"))
-    if message.startswith("'' is too short"):
+    if message.startswith(("'' is too short", "'' should be non-empty")):
         return "This field may not be blank."
     if m := re.fullmatch(r"(?s).* is not a '([\w-]+)'", message):
         return FORMAT_MESSAGES.get(m[1], "Invalid value.")
