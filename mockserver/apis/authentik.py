@@ -89,10 +89,10 @@ class Handlers(BaseHandlers):
         return self.world.authentik
 
     def check_bearer(self, token: str, path_params: dict[str, Any], headers: dict[str, str]) -> dict[str, Any] | None:
-        """``authentik/api/authentication.py``: an API token of an active user, else 403."""
-        if self.world.quirk("authentik-auth-ignored"):  # planted: any token passes
-            return {"sub": "akadmin"}
-        if self.world.credentials.bearer_ok(token) and self.state.token_owner_active():
+        """``authentik/api/authentication.py``: a known API token, else 403 "Token invalid/expired".
+        Inferred: the seeded token is not tied to ``akadmin``'s state (provenance), so a fuzzer
+        deactivating or deleting users cannot lock itself out."""
+        if self.world.quirk("authentik-auth-ignored") or self.world.credentials.bearer_ok(token):
             return {"sub": "akadmin"}
         return None
 

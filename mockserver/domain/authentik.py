@@ -11,7 +11,7 @@ import copy
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from mockserver.domain.authentik_core import SERVICE_ACCOUNT_TYPES, CoreStore, is_uuid, iso, missing_pk
+from mockserver.domain.authentik_core import SERVICE_ACCOUNT_TYPES, CoreStore, is_uuid, iso, missing_pk, require_uuids
 from mockserver.domain.authentik_paging import order, paginate, search
 from mockserver.domain.errors import BadRequest, NotFound
 from mockserver.domain.planted import planted
@@ -95,12 +95,6 @@ class AuthentikState:
             "sync_runs": copy.deepcopy(self.sync_runs),
         }
 
-    def token_owner_active(self) -> bool:
-        """authentik rejects a token whose user is inactive ("Token invalid/expired"); the seeded
-        API token belongs to ``akadmin``."""
-        owner = next((u for u in self.core.users.values() if u["username"] == "akadmin"), None)
-        return owner is not None and bool(owner["is_active"])
-
     def delete_user(self, pk: int) -> None:
         """The user's connections go with it; no remote DELETE (the mock runs no signals)."""
         self.core.delete_user(pk)
@@ -127,6 +121,7 @@ class AuthentikState:
 
     def save_provider(self, pk: int | None, body: dict[str, Any]) -> dict[str, Any]:
         """Create (``pk`` None) or update from a validated ``SCIMProviderRequest``."""
+        require_uuids(body, ("property_mappings", "property_mappings_group"))
         group = body.get("filter_group")
         if group is not None and str(group) not in self.core.groups:
             raise BadRequest("Invalid filter_group", fields={"filter_group": missing_pk(group)})
@@ -148,6 +143,7 @@ class AuthentikState:
         self.sync_runs.pop(str(pk), None)
 
     def list_providers(self, query: dict[str, Any]) -> dict[str, Any]:
+        require_uuids(query, ("filter_group",), "Enter a valid UUID.")
         rows = [self.render_provider(p) for p in self.providers.values()]
         rows = [r for r in rows if _matches(r, query, ("exclude_users_service_account", "filter_group", "name", "url"))]
         rows = order(
@@ -279,6 +275,7 @@ class AuthentikState:
         return self.links[kind][cid]
 
     def list_links(self, kind: str, query: dict[str, Any]) -> dict[str, Any]:
+        require_uuids(query, ("group__group_uuid",), "Enter a valid UUID.")
         rows = [self.render_link(kind, c) for c in self.links[kind].values()]
         obj = f"{kind}_obj"
         wanted = {

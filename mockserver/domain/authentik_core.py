@@ -43,6 +43,16 @@ def is_uuid(value: object) -> bool:
     return True
 
 
+def require_uuids(data: dict[str, Any], fields: tuple[str, ...], message: str = "Must be a valid UUID.") -> None:
+    """400 ``{field: [message]}`` for the first field holding (or listing) a non-uuid value.
+    DRF ``UUIDField``: "Must be a valid UUID."; django-filter ``UUIDFilter``: "Enter a valid UUID."."""
+    for name in fields:
+        value = data.get(name)
+        values = value if isinstance(value, list) else [value]
+        if value is not None and not all(is_uuid(v) for v in values):
+            raise BadRequest(f"Invalid {name}", fields={name: [message]})
+
+
 def norm_uuid(value: object) -> str:
     """The canonical (lower-case, hyphenated) form of a uuid, or the value as text."""
     return str(uuid.UUID(str(value))) if is_uuid(value) else str(value)
@@ -51,7 +61,7 @@ def norm_uuid(value: object) -> str:
 def default_core(now: str) -> dict[str, Any]:
     """A fresh install: ``akadmin`` in ``authentik Admins`` and the embedded outpost's
     internal service account (research A5; the usernames are authentik's own)."""
-    user = {
+    user: dict[str, Any] = {
         "last_login": None,
         "date_joined": now,
         "attributes": {},
@@ -236,6 +246,7 @@ class CoreStore:
 
     def save_group(self, pk: str | None, body: dict[str, Any]) -> dict[str, Any]:
         """Create or update a group from a validated ``GroupRequest`` body."""
+        require_uuids(body, ("roles",))
         errors: dict[str, list[str]] = {}
         parent = body.get("parent", self.groups[pk]["parent"] if pk else None)
         parent = None if parent is None else norm_uuid(parent)
@@ -279,6 +290,7 @@ class CoreStore:
     def list_users(self, query: dict[str, Any]) -> dict[str, Any]:
         """``GET /core/users/``: exact filters, ``type`` (any of), search over username, name
         and email, default ordering ``username`` (``UserViewSet``)."""
+        require_uuids(query, ("uuid",), "Enter a valid UUID.")
         rows = [self.render_user(u, query.get("include_groups", True) is not False) for u in self.users.values()]
         rows = [
             r

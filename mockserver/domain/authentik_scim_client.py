@@ -118,7 +118,8 @@ class SCIMClient:
             response = await self.http.request(
                 method, url, content=content, params=params, headers=headers, timeout=TIMEOUT
             )
-        except httpx.HTTPError:
+        except (httpx.HTTPError, httpx.InvalidURL, ValueError, UnicodeError, OSError):
+            # requests' RequestException (connection refused, invalid URL...) in authentik
             raise SCIMRequestException("Failed to send request") from None
         return _result(response)
 
