@@ -33,13 +33,34 @@ def names(d: Directory, flt: str) -> list[str]:
 
 
 SAMPLE = [
-    {"userName": "bjensen", "name": {"familyName": "Jensen", "givenName": "Barbara"}, "title": "Tour Guide", "active": True,
-     "emails": [{"value": "bjensen@example.com", "type": "work", "primary": True}, {"value": "babs@jensen.org", "type": "home"}],
-     "userType": "Employee", "externalId": "E-1", ENTERPRISE: {"employeeNumber": "701984", "department": "Tour Operations"}},
-    {"userName": "jsmith", "name": {"familyName": "Smith"}, "active": False, "emails": [{"value": "js@example.org", "type": "home"}],
-     "userType": "Intern", "externalId": "e-1"},
-    {"userName": "mpark", "displayName": "Min Park", "userType": "Employee", "emails": [{"value": "min@EXAMPLE.com", "type": "work"}]},
-]  # fmt: skip
+    {
+        "userName": "bjensen",
+        "name": {"familyName": "Jensen", "givenName": "Barbara"},
+        "title": "Tour Guide",
+        "active": True,
+        "emails": [
+            {"value": "bjensen@example.com", "type": "work", "primary": True},
+            {"value": "babs@jensen.org", "type": "home"},
+        ],
+        "userType": "Employee",
+        "externalId": "E-1",
+        ENTERPRISE: {"employeeNumber": "701984", "department": "Tour Operations"},
+    },
+    {
+        "userName": "jsmith",
+        "name": {"familyName": "Smith"},
+        "active": False,
+        "emails": [{"value": "js@example.org", "type": "home"}],
+        "userType": "Intern",
+        "externalId": "e-1",
+    },
+    {
+        "userName": "mpark",
+        "displayName": "Min Park",
+        "userType": "Employee",
+        "emails": [{"value": "min@EXAMPLE.com", "type": "work"}],
+    },
+]
 
 
 @pytest.mark.parametrize(
@@ -73,13 +94,31 @@ def test_filter_examples(flt: str, expected: list[str]) -> None:
 @pytest.mark.parametrize(
     "flt",
     [
-        "", "userName", "userName eq", 'userName regex "x"', 'userName eq "a" and', '(userName eq "a"', 'userName eq "a")',
-        'nosuch eq "x"', 'name.nosuch eq "x"', "active gt true", 'active eq "true"', 'userName eq 5', 'name eq "x"',
-        'meta.created gt "yesterday"', 'password eq "x"', 'emails[type eq "work"', 'emails[value[type eq "x"]]',
-        'not userName eq "a"', 'userName eq "unterminated', "userName gt null", 'userName eq "a" or or',
-        'displayName co "a" \x00', 'a.b.c eq "x"',
+        "",
+        "userName",
+        "userName eq",
+        'userName regex "x"',
+        'userName eq "a" and',
+        '(userName eq "a"',
+        'userName eq "a")',
+        'nosuch eq "x"',
+        'name.nosuch eq "x"',
+        "active gt true",
+        'active eq "true"',
+        "userName eq 5",
+        'name eq "x"',
+        'meta.created gt "yesterday"',
+        'password eq "x"',
+        'emails[type eq "work"',
+        'emails[value[type eq "x"]]',
+        'not userName eq "a"',
+        'userName eq "unterminated',
+        "userName gt null",
+        'userName eq "a" or or',
+        'displayName co "a" \x00',
+        'a.b.c eq "x"',
     ],
-)  # fmt: skip
+)
 def test_invalid_filters_are_invalid_filter(flt: str) -> None:
     with pytest.raises(InvalidFilter):
         directory_with([]).list_users(ListQuery(filter=flt))
@@ -180,7 +219,7 @@ def _cmp(path: str, inner: bool = False) -> st.SearchStrategy[Any]:
     kind = ATTRS[path if not inner else f"emails.{path}"][1]
     if kind == "boolean":
         return st.builds(RCmp, st.just(path), st.sampled_from(["eq", "ne"]), st.booleans())
-    return st.builds(RCmp, st.just(path), st.sampled_from(STRING_OPS), st.sampled_from(WORDS + ["work", "home"]))
+    return st.builds(RCmp, st.just(path), st.sampled_from(STRING_OPS), st.sampled_from([*WORDS, "work", "home"]))
 
 
 def _logic(children: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
@@ -247,9 +286,16 @@ def ref_eval(node: Any, obj: dict[str, Any], scope: str = "") -> bool:
 
     t = fold(node.value)
     tests = {
-        "eq": lambda v: v == t, "ne": lambda v: v == t, "co": lambda v: t in v, "sw": lambda v: v.startswith(t),
-        "ew": lambda v: v.endswith(t), "gt": lambda v: v > t, "ge": lambda v: v >= t, "lt": lambda v: v < t, "le": lambda v: v <= t,
-    }  # fmt: skip
+        "eq": lambda v: v == t,
+        "ne": lambda v: v == t,
+        "co": lambda v: t in v,
+        "sw": lambda v: v.startswith(t),
+        "ew": lambda v: v.endswith(t),
+        "gt": lambda v: v > t,
+        "ge": lambda v: v >= t,
+        "lt": lambda v: v < t,
+        "le": lambda v: v <= t,
+    }
     hit = any(tests[node.op](fold(v)) for v in values)
     return not hit if node.op == "ne" else hit
 
@@ -259,7 +305,7 @@ users_strategy = st.lists(
         {"userName": st.sampled_from(WORDS).map(lambda w: w + "-")},
         optional={
             "displayName": st.sampled_from(WORDS),
-            "title": st.sampled_from(WORDS + [""]),
+            "title": st.sampled_from([*WORDS, ""]),
             "externalId": st.sampled_from(WORDS),
             "active": st.booleans(),
             "name": st.fixed_dictionaries({}, optional={"familyName": st.sampled_from(WORDS)}),
