@@ -59,3 +59,16 @@ def test_planted_fault_is_caught(fault) -> None:  # type: ignore[no-untyped-def]
     for target in served(fault.name):
         with pytest.raises(ContractViolation):
             CONTRACTS[fault.catches].check(target)
+
+
+PUSH_CONTRACTS = sorted(name for name, c in CONTRACTS.items() if c.needs)
+
+
+@pytest.mark.parametrize("name", PUSH_CONTRACTS)
+def test_push_contract_passes_against_the_mocks_own_scim_tenant(
+    mock_target: Target, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """Without ``IDSYNC_AUTHENTIK_SCIM_URL`` the provider pushes to ``<server>/scim/default/v2``."""
+    monkeypatch.delenv("IDSYNC_AUTHENTIK_SCIM_URL")
+    monkeypatch.delenv("IDSYNC_AUTHENTIK_SCIM_TOKEN")
+    CONTRACTS[name].check(mock_target)
