@@ -132,3 +132,15 @@ def test_wrong_token_on_the_target_is_a_warning(idsync_url: str) -> None:
     messages = world.sync(pk, USER, user["pk"])
     assert messages[-1]["log_level"] == "warning" and "due to transient error" in messages[-1]["event"]
     assert world.remote_users("jdoe") == []
+
+
+def test_relative_provider_url_means_this_server(idsync_url: str) -> None:
+    """Mock convenience (provenance): ``/scim/default/v2`` resolves against the serving origin."""
+    world = World(idsync_url)
+    pk = int(
+        world.api.post(
+            "/providers/scim/", json={"name": "own", "url": "/scim/default/v2", "token": "idsync-token"}
+        ).json()["pk"]
+    )
+    assert [m["log_level"] for m in world.sync(pk, USER, 1)] == ["info"]
+    assert [u["userName"] for u in world.remote_users("akadmin")] == ["akadmin"]

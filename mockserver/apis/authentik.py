@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from connexion import request
+
 from mockserver.apis.base import BaseHandlers, ErrorResponse, json_error
 from mockserver.domain.authentik import AuthentikState
 from mockserver.domain.authentik_sync import sync_object
@@ -45,6 +47,12 @@ def render_error(err: DomainError) -> ErrorResponse:
     if err.status == 400:
         return json_error(err, drf_fields(err.detail))
     return json_error(err, {"detail": err.detail})
+
+
+def _origin() -> str:
+    """``scheme://host:port`` this request came in on (resolves relative provider URLs)."""
+    url = request.url
+    return f"{url.scheme}://{url.netloc}"
 
 
 def drf_fields(detail: str) -> dict[str, Any]:
@@ -119,8 +127,8 @@ class Handlers(BaseHandlers):
         return None, 204
 
     async def providers_scim_sync_object_create(self, id: int, body: dict[str, Any]) -> Reply:
-        model, object_id = body["sync_object_model"], body["sync_object_id"]
-        messages = await sync_object(self.state, id, model, object_id, bool(body.get("override_dry_run", False)))
+        model, object_id, override = body["sync_object_model"], body["sync_object_id"], body.get("override_dry_run")
+        messages = await sync_object(self.state, id, model, object_id, bool(override), origin=_origin())
         return {"messages": messages}, 200
 
     async def providers_scim_sync_status_retrieve(self, id: int) -> Reply:

@@ -62,14 +62,16 @@ class SyncTask:
 
 
 async def sync_object(
-    state: AuthentikState, provider_pk: int, model: str, object_id: str, override_dry_run: bool
+    state: AuthentikState, provider_pk: int, model: str, object_id: str, override_dry_run: bool, origin: str = ""
 ) -> list[dict[str, Any]]:
     """Run the single-object sync and return its ``messages``.
 
     The object is looked up in the provider's scope (``get_object_qs``): users exclude
     service accounts when ``exclude_users_service_account`` is set and must be members of
     ``filter_group`` when one is set; groups are never filtered (≤ 2025.10). A missing or
-    out-of-scope object is no error: the page is simply empty.
+    out-of-scope object is no error: the page is simply empty. Mock convenience: a provider
+    ``url`` starting with ``/`` is resolved against ``origin`` (this server), so a seed can
+    point a provider at this server's own SCIM tenant without knowing its port.
     """
     provider = state.provider(provider_pk)
     state.check_sync_id(model, object_id)
@@ -77,10 +79,10 @@ async def sync_object(
     dry_run = bool(provider["dry_run"]) and not override_dry_run
     if state.world.quirk("authentik-dry-run-writes"):
         dry_run = False
+    url = origin + provider["url"] if provider["url"].startswith("/") else provider["url"]
     async with httpx.AsyncClient(verify=bool(provider["verify_certificates"])) as http:
-        client = SCIMClient(
-            http, provider["url"], provider["token"], dry_run=dry_run, compatibility_mode=provider["compatibility_mode"]
-        )
+        mode = provider["compatibility_mode"]
+        client = SCIMClient(http, url, provider["token"], dry_run=dry_run, compatibility_mode=mode)
         try:
             await client.connect()
         except TransientSyncException:
