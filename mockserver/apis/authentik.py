@@ -9,6 +9,7 @@ from connexion import request
 
 from mockserver.apis.base import BaseHandlers, ErrorResponse, json_error
 from mockserver.domain.authentik import AuthentikState
+from mockserver.domain.authentik_core_lists import list_groups, list_users
 from mockserver.domain.authentik_sync import sync_object
 from mockserver.domain.errors import DomainError, Unauthenticated
 
@@ -166,7 +167,7 @@ class Handlers(BaseHandlers):
 
     # -- core users -----------------------------------------------------------------------
     async def core_users_list(self, **query: Any) -> Reply:
-        return self.state.core.list_users(query), 200
+        return list_users(self.state.core, query), 200
 
     async def core_users_create(self, body: dict[str, Any]) -> Reply:
         return self.state.core.render_user(self.state.core.save_user(None, body)), 201
@@ -191,7 +192,7 @@ class Handlers(BaseHandlers):
 
     # -- core groups ----------------------------------------------------------------------
     async def core_groups_list(self, **query: Any) -> Reply:
-        return self.state.core.list_groups(query), 200
+        return list_groups(self.state.core, query), 200
 
     async def core_groups_create(self, body: dict[str, Any]) -> Reply:
         return self.state.core.render_group(self.state.core.save_group(None, body)), 201

@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from hashlib import sha256
 from typing import Any
 
-from mockserver.domain.authentik_paging import order, paginate, search
 from mockserver.domain.errors import BadRequest, NotFound
 
 #: ``DEFAULT_AVATAR`` (``authentik/core/models.py``) as served with ``avatars: none``.
@@ -287,42 +286,6 @@ class CoreStore:
             if g["parent"] == group["pk"]:
                 g["parent"] = None
 
-    def list_users(self, query: dict[str, Any]) -> dict[str, Any]:
-        """``GET /core/users/``: exact filters, ``type`` (any of), search over username, name
-        and email, default ordering ``username`` (``UserViewSet``)."""
-        require_uuids(query, ("uuid",), "Enter a valid UUID.")
-        rows = [self.render_user(u, query.get("include_groups", True) is not False) for u in self.users.values()]
-        rows = [
-            r
-            for r in rows
-            if _exact(r, query, ("username", "name", "email", "uuid", "is_active", "is_superuser"))
-            and (not query.get("type") or r["type"] in query["type"])
-        ]
-        rows = search(rows, query.get("search"), ("username", "name", "email"))
-        allowed = ("pk", "username", "name", "email", "is_active", "date_joined", "last_updated", "type", "path")
-        return paginate(
-            order(rows, query.get("ordering"), allowed, ("username",)), query.get("page"), query.get("page_size")
-        )
-
-    def list_groups(self, query: dict[str, Any]) -> dict[str, Any]:
-        """``GET /core/groups/``: ``members_by_pk`` / ``members_by_username`` (any of), search
-        over name, default ordering ``name`` (``GroupViewSet``)."""
-        include_users = query.get("include_users", True) is not False
-        rows = [self.render_group(g, include_users, bool(query.get("include_children"))) for g in self.groups.values()]
-        rows = [r for r in rows if _exact(r, query, ("name", "is_superuser"))]
-        by_pk = set(query.get("members_by_pk") or [])
-        if by_pk:
-            rows = [r for r in rows if by_pk & set(r["users"])]
-        by_name = set(query.get("members_by_username") or [])
-        if by_name:
-            rows = [r for r in rows if by_name & {self.users[p]["username"] for p in r["users"]}]
-        rows = search(rows, query.get("search"), ("name",))
-        return paginate(
-            order(rows, query.get("ordering"), ("name", "is_superuser", "pk"), ("name",)),
-            query.get("page"),
-            query.get("page_size"),
-        )
-
     def set_membership(self, group_pk: str, user_pk: int, member: bool) -> None:
         """``add_user`` / ``remove_user``: 404 ``User not found`` for an unknown user."""
         group = self.group(group_pk)
@@ -334,10 +297,6 @@ class CoreStore:
 def num_pk(pk: str) -> int:
     """``Group.num_pk``: the first 5 digits of the uuid's integer value."""
     return int(str(uuid.UUID(pk).int)[:5])
-
-
-def _exact(row: dict[str, Any], query: dict[str, Any], fields: tuple[str, ...]) -> bool:
-    return all(query.get(f) is None or str(row.get(f)) == str(query[f]) for f in fields)
 
 
 def _set_member(group: dict[str, Any], user_pk: int, member: bool) -> None:
