@@ -2,8 +2,8 @@
 ``sync/object`` push as observed on the SCIM target.
 
 Push contracts need a SCIM server the authentik under test can reach: ``IDSYNC_AUTHENTIK_SCIM_URL``
-/ ``IDSYNC_AUTHENTIK_SCIM_TOKEN`` when set, else the SCIM tenant of the idsync mock itself
-(``<scim base>/<tenant>/v2``), hence ``needs=("admin",)`` on those.
+/ ``IDSYNC_AUTHENTIK_SCIM_TOKEN`` when set, else ``base_urls["scim"]``, else the SCIM tenant of
+the idsync mock itself (``/scim/<tenant>/v2``), hence ``needs=("admin",)`` on those.
 """
 
 from __future__ import annotations
@@ -27,11 +27,10 @@ GROUP = "authentik.core.models.Group"
 
 
 def _scim(target: Target) -> tuple[str, str]:
-    """The SCIM target URL and token the provider under test pushes to."""
-    url = (
-        os.environ.get("IDSYNC_AUTHENTIK_SCIM_URL")
-        or f"{target.base_url('scim')}/scim/{target.credentials.scim_tenant}/v2"
-    )
+    """The SCIM target URL and token the provider under test pushes to: the environment, else
+    ``base_urls["scim"]`` (a real ``.../v2``), else the mock's ``/scim/<tenant>/v2``."""
+    url = os.environ.get("IDSYNC_AUTHENTIK_SCIM_URL") or target.base_urls.get("scim")
+    url = url or f"{target.root}/scim/{target.credentials.scim_tenant}/v2"
     return url.rstrip("/"), os.environ.get("IDSYNC_AUTHENTIK_SCIM_TOKEN") or target.credentials.bearer or ""
 
 
