@@ -1,0 +1,306 @@
+"""authentik core users and groups: the objects a SCIM provider pushes (research A5).
+
+Records are plain dicts; ``render_*`` give the 2025.8 serializer shapes (``User``, ``Group``,
+``GroupMember``, ``UserGroup``). Membership lives on the group (``users``: user pks), as
+authentik's ``ak_groups`` many-to-many reads from both sides.
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from hashlib import sha256
+from typing import Any
+
+from mockserver.domain.errors import BadRequest, NotFound
+
+#: ``DEFAULT_AVATAR`` (``authentik/core/models.py``) as served with ``avatars: none``.
+DEFAULT_AVATAR = "/static/dist/assets/images/user_default.png"
+USER_TYPES = ("internal", "external", "service_account", "internal_service_account")
+SERVICE_ACCOUNT_TYPES = ("service_account", "internal_service_account")
+INSTALL_ID = "5f0c7e4e-8a5c-4b8e-9d0c-2b6f1c3e4a7d"
+ADMINS_GROUP = "8b3f6c1e-2d4a-4f5b-9c8d-7e6a5b4c3d2e"
+
+
+def iso(epoch: float) -> str:
+    """DRF's datetime rendering: ISO 8601 with microseconds and ``Z``."""
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def missing_pk(value: object) -> list[str]:
+    """DRF ``PrimaryKeyRelatedField`` ``does_not_exist`` message."""
+    return [f'Invalid pk "{value}" - object does not exist.']
+
+
+def is_uuid(value: object) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def require_uuids(data: dict[str, Any], fields: tuple[str, ...], message: str = "Must be a valid UUID.") -> None:
+    """400 ``{field: [message]}`` for the first field holding (or listing) a non-uuid value.
+    DRF ``UUIDField``: "Must be a valid UUID."; django-filter ``UUIDFilter``: "Enter a valid UUID."."""
+    for name in fields:
+        value = data.get(name)
+        values = value if isinstance(value, list) else [value]
+        if value is not None and not all(is_uuid(v) for v in values):
+            raise BadRequest(f"Invalid {name}", fields={name: [message]})
+
+
+def norm_uuid(value: object) -> str:
+    """The canonical (lower-case, hyphenated) form of a uuid, or the value as text."""
+    return str(uuid.UUID(str(value))) if is_uuid(value) else str(value)
+
+
+def default_core(now: str) -> dict[str, Any]:
+    """A fresh install: ``akadmin`` in ``authentik Admins`` and the embedded outpost's
+    internal service account (research A5; the usernames are authentik's own)."""
+    user: dict[str, Any] = {
+        "last_login": None,
+        "date_joined": now,
+        "attributes": {},
+        "path": "users",
+        "type": "internal",
+        "password_change_date": now,
+        "last_updated": now,
+        "is_active": True,
+    }
+    return {
+        "users": [
+            {
+                **user,
+                "pk": 1,
+                "username": "akadmin",
+                "name": "authentik Default Admin",
+                "email": "root@localhost",
+                "uuid": "1f2e3d4c-5b6a-4798-8a9b-0c1d2e3f4a5b",
+            },
+            {
+                **user,
+                "pk": 2,
+                "username": "ak-outpost-0f2b4c6d8e0a4b1c9d7e5f3a1b2c3d4e",
+                "name": "Outpost authentik Embedded Outpost Service-Account",
+                "email": "",
+                "path": "goauthentik.io/outposts",
+                "type": "internal_service_account",
+                "uuid": "2a3b4c5d-6e7f-4081-92a3-b4c5d6e7f809",
+            },
+        ],
+        "groups": [
+            {
+                "pk": ADMINS_GROUP,
+                "name": "authentik Admins",
+                "is_superuser": True,
+                "parent": None,
+                "attributes": {},
+                "roles": [],
+                "users": [1],
+            },
+        ],
+    }
+
+
+class CoreStore:
+    """Users by integer pk and groups by uuid; copies in, rendered dicts out."""
+
+    def __init__(self, now: Callable[[], str]) -> None:
+        self.now = now
+        self.install_id = INSTALL_ID
+        self.users: dict[int, dict[str, Any]] = {}
+        self.groups: dict[str, dict[str, Any]] = {}
+
+    def load(self, data: dict[str, Any]) -> None:
+        """Replace users and groups (missing sections: the fresh-install defaults)."""
+        defaults = default_core(self.now())
+        self.install_id = str(data.get("install_id", INSTALL_ID))
+        self.users = {int(u["pk"]): copy.deepcopy(u) for u in data.get("users", defaults["users"])}
+        self.groups = {str(g["pk"]): copy.deepcopy(g) for g in data.get("groups", defaults["groups"])}
+
+    def export(self) -> dict[str, Any]:
+        return {
+            "install_id": self.install_id,
+            "users": copy.deepcopy(list(self.users.values())),
+            "groups": copy.deepcopy(list(self.groups.values())),
+        }
+
+    # -- lookups ------------------------------------------------------------------------
+    def user(self, pk: int) -> dict[str, Any]:
+        if pk not in self.users:
+            raise NotFound("No User matches the given query.")
+        return self.users[pk]
+
+    def group(self, pk: str) -> dict[str, Any]:
+        key = norm_uuid(pk)
+        if key not in self.groups:
+            raise NotFound("No Group matches the given query.")
+        return self.groups[key]
+
+    def uid(self, pk: int) -> str:
+        """``User.uid``: sha256 of ``<pk>-<install id>`` (``authentik/core/models.py``)."""
+        return sha256(f"{pk}-{self.install_id}".encode("ascii")).hexdigest()
+
+    def groups_of(self, pk: int) -> list[dict[str, Any]]:
+        return [g for g in self.groups.values() if pk in g["users"]]
+
+    def is_superuser(self, pk: int) -> bool:
+        """``User.is_superuser``: member of a group with ``is_superuser``."""
+        return any(g["is_superuser"] for g in self.groups_of(pk))
+
+    # -- rendering ----------------------------------------------------------------------
+    def render_member(self, u: dict[str, Any]) -> dict[str, Any]:
+        """``GroupMember``."""
+        keys = ("pk", "username", "name", "is_active", "last_login", "email", "attributes")
+        return {**{k: copy.deepcopy(u[k]) for k in keys}, "uid": self.uid(u["pk"])}
+
+    def render_user_group(self, g: dict[str, Any]) -> dict[str, Any]:
+        """``UserGroup``."""
+        parent = self.groups.get(g["parent"] or "")
+        return {
+            "pk": g["pk"],
+            "num_pk": num_pk(g["pk"]),
+            "name": g["name"],
+            "is_superuser": g["is_superuser"],
+            "parent": g["parent"],
+            "parent_name": parent["name"] if parent else None,
+            "attributes": copy.deepcopy(g["attributes"]),
+        }
+
+    def render_user(self, u: dict[str, Any], include_groups: bool = True) -> dict[str, Any]:
+        """``User`` (2025.8)."""
+        groups = self.groups_of(u["pk"])
+        body = copy.deepcopy(u)
+        body.update(
+            is_superuser=self.is_superuser(u["pk"]),
+            groups=[g["pk"] for g in groups],
+            avatar=DEFAULT_AVATAR,
+            groups_obj=[self.render_user_group(g) for g in groups] if include_groups else None,
+            uid=self.uid(u["pk"]),
+        )
+        return body
+
+    def render_group(
+        self, g: dict[str, Any], include_users: bool = True, include_children: bool = False
+    ) -> dict[str, Any]:
+        """``Group`` (2025.8)."""
+        children = [c for c in self.groups.values() if c["parent"] == g["pk"]]
+        body = self.render_user_group(g)
+        body.update(
+            users=list(g["users"]),
+            roles=list(g["roles"]),
+            roles_obj=[],
+            users_obj=[self.render_member(self.users[p]) for p in g["users"]] if include_users else None,
+            children=[c["pk"] for c in children],
+            children_obj=[{"pk": c["pk"], "name": c["name"]} for c in children] if include_children else None,
+        )
+        return body
+
+    # -- writes -------------------------------------------------------------------------
+    def save_user(self, pk: int | None, body: dict[str, Any]) -> dict[str, Any]:
+        """Create (``pk`` None) or update a user from a validated ``UserRequest`` body."""
+        errors: dict[str, list[str]] = {}
+        if "username" in body and any(u["username"] == body["username"] and u["pk"] != pk for u in self.users.values()):
+            errors["username"] = ["A user with that username already exists."]
+        bad = [g for g in body.get("groups", []) if norm_uuid(g) not in self.groups]
+        if bad:
+            errors["groups"] = missing_pk(bad[0])
+        if errors:
+            raise BadRequest("Invalid user", fields=errors)
+        now = self.now()
+        if pk is None:
+            pk = max(self.users, default=0) + 1
+            self.users[pk] = {
+                "pk": pk,
+                "username": "",
+                "name": "",
+                "is_active": True,
+                "last_login": None,
+                "date_joined": now,
+                "email": "",
+                "attributes": {},
+                "path": "users",
+                "type": "internal",
+                "uuid": str(uuid.uuid4()),
+                "password_change_date": now,
+                "last_updated": now,
+            }
+        user = self.users[pk]
+        user.update({k: copy.deepcopy(v) for k, v in body.items() if k in user})
+        user["last_updated"] = now
+        if "groups" in body:
+            wanted = {norm_uuid(g) for g in body["groups"]}
+            for g in self.groups.values():
+                _set_member(g, pk, g["pk"] in wanted)
+        return user
+
+    def delete_user(self, pk: int) -> None:
+        self.user(pk)
+        del self.users[pk]
+        for g in self.groups.values():
+            _set_member(g, pk, False)
+
+    def save_group(self, pk: str | None, body: dict[str, Any]) -> dict[str, Any]:
+        """Create or update a group from a validated ``GroupRequest`` body."""
+        require_uuids(body, ("roles",))
+        errors: dict[str, list[str]] = {}
+        parent = body.get("parent", self.groups[pk]["parent"] if pk else None)
+        parent = None if parent is None else norm_uuid(parent)
+        if parent is not None and (parent not in self.groups or parent == pk):
+            errors["parent"] = missing_pk(parent)
+        bad = [u for u in body.get("users", []) if u not in self.users]
+        if bad:
+            errors["users"] = missing_pk(bad[0])
+        name = body.get("name", self.groups[pk]["name"] if pk else "")
+        if parent is not None and any(
+            g["name"] == name and g["parent"] == parent and g["pk"] != pk for g in self.groups.values()
+        ):
+            errors["non_field_errors"] = ["The fields name, parent must make a unique set."]
+        if errors:
+            raise BadRequest("Invalid group", fields=errors)
+        if pk is None:
+            pk = str(uuid.uuid4())
+            self.groups[pk] = {
+                "pk": pk,
+                "name": "",
+                "is_superuser": False,
+                "parent": None,
+                "attributes": {},
+                "roles": [],
+                "users": [],
+            }
+        group = self.groups[pk]
+        group.update({k: copy.deepcopy(v) for k, v in body.items() if k in group})
+        group["parent"] = None if parent is None else str(parent)
+        group["users"] = list(dict.fromkeys(group["users"]))
+        return group
+
+    def delete_group(self, pk: str) -> None:
+        """Children keep existing with ``parent`` null (``on_delete=SET_NULL``)."""
+        group = self.group(pk)
+        del self.groups[group["pk"]]
+        for g in self.groups.values():
+            if g["parent"] == group["pk"]:
+                g["parent"] = None
+
+    def set_membership(self, group_pk: str, user_pk: int, member: bool) -> None:
+        """``add_user`` / ``remove_user``: 404 ``User not found`` for an unknown user."""
+        group = self.group(group_pk)
+        if user_pk not in self.users:
+            raise NotFound("User not found")
+        _set_member(group, user_pk, member)
+
+
+def num_pk(pk: str) -> int:
+    """``Group.num_pk``: the first 5 digits of the uuid's integer value."""
+    return int(str(uuid.UUID(pk).int)[:5])
+
+
+def _set_member(group: dict[str, Any], user_pk: int, member: bool) -> None:
+    if member and user_pk not in group["users"]:
+        group["users"].append(user_pk)
+    if not member and user_pk in group["users"]:
+        group["users"].remove(user_pk)
