@@ -182,9 +182,10 @@ class ResolutionState:
     def sync_single(self, connector_id: str, username: str) -> SyncStatus:
         """Single User Update (R7, R8): add or update one IdP user, synchronously; no cleanup."""
         connector = self.connector(connector_id)
+        started = self.world.clock.now()
+        out = self._reconcile(connector, username)  # an unknown IdP user raises before anything is recorded
         status = self._new_status(connector, "SINGLE")
-        status.status, status.started = "RUNNING", self.world.clock.now()
-        out = self._reconcile(connector, username)
+        status.status, status.started = "RUNNING", started
         self._done(status, out)
         return status
 
