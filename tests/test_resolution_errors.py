@@ -104,5 +104,6 @@ def test_wrong_method_is_405_with_allow(idsync_client) -> None:
     assert set(response.headers["allow"].replace(" ", "").split(",")) == {"GET", "HEAD", "PUT"}
 
 
-def test_sync_status_id_below_one_is_400(idsync_client) -> None:
-    assert_atlassian_error(idsync_client.get(f"{BASE}/usersync/syncstatus/0", auth=AUTH), 400)
+@pytest.mark.parametrize("status_id", ["0", "-1", "99999999999999999999"])
+def test_out_of_range_sync_status_ids_are_404(idsync_client, status_id: str) -> None:
+    assert_atlassian_error(idsync_client.get(f"{BASE}/usersync/syncstatus/{status_id}", auth=AUTH), 404)
