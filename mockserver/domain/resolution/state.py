@@ -34,8 +34,6 @@ EDITABLE = ("name", "type", "enabled", "cleanupBehaviour", "scheduledSync", "ups
 class SyncBusy(Conflict):
     """409 (Inferred): a connector runs one sync at a time; a stuck sync blocks the next (R3)."""
 
-    scim_type = None
-
 
 class ResolutionState:
     """Connectors, their Atlassian directories and every sync status."""
