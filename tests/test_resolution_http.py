@@ -178,3 +178,23 @@ def test_sync_is_scheduled_then_running_then_done_and_one_at_a_time() -> None:
         assert client.call("GET - result from last sync").json() == status
         assert client.call("POST - initiate a sync").status_code == 200
         client.http.close()
+
+
+def test_sync_timestamps_come_from_the_mock_clock(usersync: tuple[UserSync, Upstream], idsync_admin) -> None:
+    client, _ = usersync
+    idsync_admin.advance_clock(10 * 365 * 86400)
+    done = client.sync()
+    assert int(done["created"][:4]) >= time.gmtime().tm_year + 9
+    assert done["created"] <= done["lastModified"] and done["duration"] >= 0
+
+
+def test_state_snapshot_round_trips_through_the_admin_api(usersync: tuple[UserSync, Upstream], idsync_url: str) -> None:
+    client, upstream = usersync
+    upstream.add("amy")
+    client.sync()
+    admin = httpx.Client(base_url=f"{idsync_url}/__admin", headers={"Authorization": "Bearer idsync-token"})
+    state = admin.get("/state").json()
+    assert admin.put("/state", json=state).status_code == 200
+    assert admin.get("/state").json()["resolution"] == state["resolution"]
+    assert set(client.users(client.connector["directoryId"])) == {"amy"}
+    admin.close()
