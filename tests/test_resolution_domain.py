@@ -384,3 +384,22 @@ def test_the_model_catches_each_planted_fault(quirk: str) -> None:
     )
     with pytest.raises(Exception):  # noqa: B017 (any disagreement with the model: a failed assertion or an error)
         run_state_machine_as_test(Faulty, settings=faulty_settings)
+
+
+@pytest.mark.parametrize(
+    "section",
+    [
+        {"connectors": [{"id": "x"}]},
+        {"connectors": [{"nope": 1}]},
+        {"directories": [{"name": "no id"}]},
+        {"sync_delay": "soon"},
+    ],
+)
+def test_malformed_seed_section_is_a_bad_request_and_keeps_the_state(section: dict) -> None:
+    from mockserver.domain.errors import BadRequest
+
+    world = World({"resolution": {}})
+    before = world.resolution.export()
+    with pytest.raises(BadRequest):
+        world.resolution.load(section)
+    assert world.resolution.export() == before

@@ -49,20 +49,15 @@ class ResolutionState:
 
     # -- seed and snapshot -------------------------------------------------------------------
     def load(self, data: dict[str, Any]) -> None:
-        """Replace everything; an empty section gives one connector syncing from ``resolution-upstream``."""
-        self.sync_delay = float(data.get("sync_delay", 0.05))
-        connectors = data.get("connectors")
-        if connectors is None:
-            connectors = [{"id": DEFAULT_CONNECTOR, "name": "Azure AD", "directoryId": FIRST_DIRECTORY_ID}]
-        self.connectors = {str(c["id"]): Connector(**c) for c in connectors}
-        dirs = data.get("directories")
-        if dirs is None:
-            dirs = [
-                {"id": c.directoryId, "name": f"User Sync: {c.name}", "connectorId": c.id}
-                for c in self.connectors.values()
-            ]
-        self.directories = {d.id: d for d in map(UserDirectory.from_dict, dirs)}
-        self.statuses = {int(s["id"]): SyncStatus(**s) for s in data.get("syncStatuses") or []}
+        """Replace everything; an empty section gives one connector syncing from ``resolution-upstream``.
+
+        A malformed section raises :class:`BadRequest` and leaves the state as it was.
+        """
+        try:
+            parsed = _parse(data)
+        except (TypeError, KeyError, ValueError) as exc:
+            raise BadRequest(f"invalid resolution seed: {exc}") from None
+        self.sync_delay, self.connectors, self.directories, self.statuses = parsed
         known = [*self.directories, *(c.directoryId for c in self.connectors.values())]
         self.next_directory_id = int(data.get("nextDirectoryId") or max([FIRST_DIRECTORY_ID - 100, *known]) + 100)
         self.next_status_id = int(data.get("nextSyncStatusId") or max([0, *self.statuses]) + 1)
@@ -253,6 +248,20 @@ class ResolutionState:
             "lastModified": rfc3339(status.lastModified),
             "duration": status.duration,
         }
+
+
+def _parse(data: dict[str, Any]) -> tuple[float, dict[str, Connector], dict[int, UserDirectory], dict[int, SyncStatus]]:
+    """The seed section as records; ``connectors``/``directories`` absent give the default connector."""
+    raw = data.get("connectors")
+    if raw is None:
+        raw = [{"id": DEFAULT_CONNECTOR, "name": "Azure AD", "directoryId": FIRST_DIRECTORY_ID}]
+    connectors = {str(c["id"]): Connector(**c) for c in raw}
+    dirs = data.get("directories")
+    if dirs is None:
+        dirs = [{"id": c.directoryId, "name": f"User Sync: {c.name}", "connectorId": c.id} for c in connectors.values()]
+    directories = {d.id: d for d in map(UserDirectory.from_dict, dirs)}
+    statuses = {int(s["id"]): SyncStatus(**s) for s in data.get("syncStatuses") or []}
+    return float(data.get("sync_delay", 0.05)), connectors, directories, statuses
 
 
 def _validate(changes: dict[str, Any]) -> None:
