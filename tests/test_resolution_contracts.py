@@ -40,7 +40,8 @@ def test_planted_fault_is_caught(fault) -> None:  # type: ignore[no-untyped-def]
     with LiveServer(create_app(profile=fault.name, validate_responses=True)) as server:
         faulty = Target.for_url(server.url, CREDENTIALS, admin=True)
         try:
-            with pytest.raises(AssertionError):
+            with pytest.raises(AssertionError) as caught:
                 contract.check(faulty)
+            assert "RFC 7644" not in str(caught.value)  # broken by the fault, not by arranging the IdP
         finally:
             faulty.close()
