@@ -145,6 +145,30 @@ def test_users_without_email_fail_alone(world: World) -> None:
     assert (result["result"], result["failedCount"], result["resultCount"]) == ("FAILED", 1, 1)
 
 
+def test_a_username_taken_by_another_live_user_fails_that_user_only(world: World) -> None:
+    first, second = world.fake.add("kim"), world.fake.add("lee")
+    counts(world)
+    world.fake.by_id[second]["userName"] = "KIM"  # the IdP lets a rename collide case-insensitively
+    status = world.resolution.sync_now(DEFAULT_CONNECTOR)
+    assert (status.result, status.counts["failedCount"], status.counts["notModifiedCount"]) == (
+        "PARTIALLY_FAILED",
+        1,
+        1,
+    )
+    assert any("KIM" in m and "already taken" in m for m in status.messages)
+    assert users(world)["kim"]["externalId"] == first
+
+
+def test_unreachable_idp_fails_the_sync(world: World) -> None:
+    world.resolution.save_connector(DEFAULT_CONNECTOR, {"upstreamScimTenant": "gone"})
+    world.directories.drop("gone")
+    status = world.resolution.sync_now(DEFAULT_CONNECTOR)
+    assert (status.result, status.messages[-1]) == (
+        "FAILED",
+        "Identity provider unreachable: SCIM tenant gone not found",
+    )
+
+
 def test_seed_002_delete_directory_fails_sync_until_saved(world: World) -> None:
     world.fake.add("alice")
     counts(world)

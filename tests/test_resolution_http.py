@@ -198,3 +198,18 @@ def test_state_snapshot_round_trips_through_the_admin_api(usersync: tuple[UserSy
     assert admin.get("/state").json()["resolution"] == state["resolution"]
     assert set(client.users(client.connector["directoryId"])) == {"amy"}
     admin.close()
+
+
+def test_a_crashing_job_ends_failed_and_frees_the_connector(usersync: tuple[UserSync, Upstream], monkeypatch) -> None:
+    from mockserver.domain.scim import Directory
+
+    client, _ = usersync
+
+    def broken(self: Directory) -> None:
+        raise RuntimeError("IdP exploded")
+
+    monkeypatch.setattr(Directory, "users", broken)
+    crashed = client.sync()
+    assert crashed["result"] == "FAILED" and "aborted" in crashed["messages"][-1]
+    monkeypatch.undo()
+    assert client.sync()["result"] == "SUCCESS"
