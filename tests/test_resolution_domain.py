@@ -117,6 +117,18 @@ def test_cleanup_behaviour_applies_to_users_missing_upstream(world: World, behav
     assert counts(world)["deletedCount"] == 0  # cleaned up once
 
 
+def test_anonymised_user_is_restored_when_back_in_the_idp(world: World) -> None:
+    uid = world.fake.add("mia")
+    counts(world)
+    world.resolution.save_connector(DEFAULT_CONNECTOR, {"cleanupBehaviour": "ANONYMIZE"})
+    back = world.fake.by_id.pop(uid)
+    counts(world)
+    assert users(world)["user-1"]["email"] == "user-1@user.anon"
+    world.fake.by_id[uid] = back
+    assert counts(world)["updatedCount"] == 1
+    assert users(world) == {"mia": {**users(world)["mia"], "email": "mia@example.com", "active": True}}
+
+
 def test_admins_are_never_cleaned_up(world: World) -> None:
     world.resolution.load(
         {
