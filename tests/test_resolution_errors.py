@@ -3,16 +3,33 @@ body, never a 500, and change nothing (issue 5 point 4; specs/provenance/resolut
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from mockserver.app import create_app
 from mockserver.domain.resolution.state import DEFAULT_CONNECTOR
 
 BASE = "/resolution/rest/samlsso-admin/1.0"
 AUTH = ("admin", "admin")
 CONNECTOR = f"{BASE}/usersync/connector/{DEFAULT_CONNECTOR}"
 UNKNOWN = "00000000-0000-0000-0000-000000000000"
+
+
+@pytest.fixture(scope="module")
+def shared_client() -> Iterator[Any]:
+    """One in-process app (response validation on) for the module; reset before each test."""
+    app = create_app(apis=["resolution"], validate_responses=True)
+    with app.test_client() as client:
+        client.app_runtime = app.runtime
+        yield client
+
+
+@pytest.fixture
+def idsync_client(shared_client: Any) -> Any:
+    shared_client.app_runtime.world.reset()
+    return shared_client
 
 
 def assert_atlassian_error(response: Any, status: int) -> None:
