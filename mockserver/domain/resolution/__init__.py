@@ -1,0 +1,29 @@
+"""resolution SAML SSO User Sync: connectors pulling users from an IdP into Atlassian directories.
+
+The IdP is a SCIM tenant of this server (``world.directories``), so tests and clients change
+it over SCIM. Facts: research §2 and the vendor KB
+https://wiki.resolution.de/doc/usersync/latest/knowledge-base/how-to-use-rest-api-with-user-sync.
+"""
+
+from mockserver.domain.planted import planted
+from mockserver.domain.resolution.state import ResolutionState, SyncBusy
+
+PLANTED_FAULTS = (
+    planted(
+        "resolution-deleted-directory-still-syncs",
+        "after DELETE directory/{id} a sync silently re-creates the directory and succeeds",
+        catches="sync_after_directory_delete_fails_until_saved",
+    ),
+    planted(
+        "resolution-counts-wrong",
+        "users that did not change are counted in updatedCount instead of notModifiedCount",
+        catches="resync_without_upstream_change_modifies_nothing",
+    ),
+    planted(
+        "resolution-cleanup-deletes",
+        "the default cleanup (DISABLE) deletes users missing upstream instead of deactivating them",
+        catches="cleanup_disables_users_missing_upstream",
+    ),
+)
+
+__all__ = ["PLANTED_FAULTS", "ResolutionState", "SyncBusy"]
