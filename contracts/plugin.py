@@ -19,7 +19,9 @@ ADMIN_TOKEN_ENV = "IDSYNC_ADMIN_TOKEN"
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("idsync")
-    group.addoption("--idsync-target", default=None, help="base URL of a running server to test instead of the embedded mock")
+    group.addoption(
+        "--idsync-target", default=None, help="base URL of a running server to test instead of the embedded mock"
+    )
     group.addoption("--idsync-api", default=None, help="restrict the packaged contract suite to this API")
 
 
@@ -27,7 +29,9 @@ class Admin:
     """Thin client of the admin API (specs/admin.yaml) for arranging and inspecting tests."""
 
     def __init__(self, base_url: str, token: str = "idsync-token") -> None:
-        self.http = httpx.Client(base_url=f"{base_url}/__admin", headers={"Authorization": f"Bearer {token}"}, timeout=30)
+        self.http = httpx.Client(
+            base_url=f"{base_url}/__admin", headers={"Authorization": f"Bearer {token}"}, timeout=30
+        )
 
     def reset(self) -> None:
         self.http.post("/reset").raise_for_status()

@@ -38,7 +38,9 @@ class Contract:
 REGISTRY: list[Contract] = []
 
 
-def contract(api: str, *, level: str, source: str, needs: tuple[str, ...] = ()) -> Callable[[Callable[[Target], None]], Callable[[Target], None]]:
+def contract(
+    api: str, *, level: str, source: str, needs: tuple[str, ...] = ()
+) -> Callable[[Callable[[Target], None]], Callable[[Target], None]]:
     """Register ``func`` as a contract of ``api``; its docstring's first line describes the rule."""
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}")
@@ -59,6 +61,15 @@ class ContractViolation(AssertionError):
         self.rule = rule
         self.source = source
         self.evidence = evidence
+
+
+class ContractSkipped(Exception):
+    """The contract cannot run against this target (e.g. the spec has no operation it needs)."""
+
+
+def skip(reason: str) -> None:
+    """Stop the running contract as skipped with ``reason`` (never a silent pass)."""
+    raise ContractSkipped(reason)
 
 
 def require(condition: object, rule: str, source: str, evidence: str = "") -> None:

@@ -6,9 +6,11 @@ from typing import Any
 
 from mockserver.apis.base import BaseHandlers, ErrorResponse, json_error
 from mockserver.domain.clock import rfc3339
-from mockserver.domain.errors import BadRequest, DomainError
+from mockserver.domain.errors import BadRequest, Conflict, DomainError
 
 Reply = tuple[Any, int]
+#: 9999-12-31T23:59:59Z: RFC 3339 timestamps (``GET /clock`` ``iso``) stop there.
+LATEST_EPOCH = 253402300799
 
 
 def render_error(err: DomainError) -> ErrorResponse:
@@ -40,8 +42,14 @@ class Handlers(BaseHandlers):
         self.world.restore(body)
         return {"status": "imported"}, 200
 
-    async def read_journal(self, method: str | None = None, path: str | None = None, api: str | None = None,
-                           status: int | None = None, limit: int | None = None) -> Reply:
+    async def read_journal(
+        self,
+        method: str | None = None,
+        path: str | None = None,
+        api: str | None = None,
+        status: int | None = None,
+        limit: int | None = None,
+    ) -> Reply:
         try:
             entries = self.runtime.journal.query(method=method, path=path, api=api, status=status, limit=limit)
         except Exception as exc:  # a bad regular expression
@@ -62,7 +70,7 @@ class Handlers(BaseHandlers):
         self.runtime.faults.clear()
         return None, 204
 
-    async def delete_fault(self, faultId: int) -> Reply:  # noqa: N803 (the spec's name)
+    async def delete_fault(self, faultId: int) -> Reply:
         self.runtime.faults.remove(faultId)
         return None, 204
 
@@ -74,6 +82,8 @@ class Handlers(BaseHandlers):
         given = [k for k in ("advance", "set", "reset") if k in body]
         if len(given) != 1:
             raise BadRequest("give exactly one of advance, set, reset")
+        if "advance" in body and not 0 <= clock.now() + float(body["advance"]) <= LATEST_EPOCH:
+            raise Conflict("the clock would leave the representable range (1970..9999)")
         if "advance" in body:
             clock.advance(float(body["advance"]))
         elif "set" in body:

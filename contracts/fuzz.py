@@ -1,0 +1,80 @@
+"""``idsync fuzz``: Schemathesis' continuous fuzzing for a bounded time (DESIGN.md, QA campaigns).
+
+Runs ``Engine.fuzz`` (the engine behind ``st fuzz``) per API for ``duration`` seconds against
+the embedded mock or a base URL, with every built-in check, and reports each distinct failure
+once (per operation and check, first three distinct kinds, each with Schemathesis' curl line).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from contracts.conformance import SchemathesisSettings, _Collector, _config, operations
+from contracts.report import Result, mask, summary, write_junit
+from contracts.target import Credentials, Target
+from contracts.verify import VerifyOptions, VerifyRun, open_target, ordered
+
+
+@dataclass
+class FuzzOptions:
+    """Everything ``idsync fuzz`` takes."""
+
+    apis: Sequence[str]
+    base_url: str | None = None
+    credentials: Credentials | None = None
+    profile: str = "default"
+    duration: int = 60
+    seed: int | None = None
+    workers: int = 1
+    report: str | None = None
+
+
+def fuzz(options: FuzzOptions, out: Callable[[str], None] = print) -> VerifyRun:
+    """Fuzz every API for ``duration`` seconds each; print distinct failures; write JUnit if asked."""
+    started = time.perf_counter()
+    run = VerifyRun()
+    target_options = VerifyOptions(
+        apis=options.apis, base_url=options.base_url, credentials=options.credentials, profile=options.profile
+    )
+    with open_target(target_options) as (target, reset):
+        out(f"idsync fuzz: {target.root}, {options.duration}s per API")
+        for api in ordered(options.apis):
+            reset()
+            began = time.perf_counter()
+            results = fuzz_api(api, target, options)
+            for result in results:
+                result.message = mask(result.message, target.credentials.secrets() if options.base_url else [])
+            failed = sum(r.failed for r in results)
+            out(f"  {api:10} fuzz {len(results):4} checks, {failed} failed ({time.perf_counter() - began:.1f}s)")
+            run.results.extend(results)
+    run.seconds = time.perf_counter() - started
+    out("")
+    out(summary(run.results))
+    out(f"fuzz took {run.seconds:.1f}s")
+    if options.report:
+        write_junit(run.results, options.report, name="idsync fuzz")
+    return run
+
+
+def fuzz_api(api: str, target: Target, options: FuzzOptions) -> list[Result]:
+    """One API's fuzzing campaign, folded into one result per (operation, check)."""
+    import schemathesis
+    from schemathesis.config import FuzzConfig
+    from schemathesis.engine import events, from_schema
+
+    from mockserver.apis.registry import by_name
+    from mockserver.specs import load_spec
+
+    spec = load_spec(by_name(api).spec)
+    if not operations(spec):
+        return [Result(api, "fuzz", "operations", "skipped", "the spec defines no operations")]
+    settings = SchemathesisSettings(seed=options.seed, workers=options.workers)
+    schema = schemathesis.openapi.from_dict(spec, config=_config(api, spec, target, ("fuzzing",), settings))
+    collector = _Collector(api, "fuzz")
+    for event in from_schema(schema).fuzz(FuzzConfig(max_time=options.duration)):
+        collector.on_event(event)
+        if isinstance(event, events.FatalError):
+            break
+    return collector.results()
