@@ -8,8 +8,10 @@ once (per operation and check, first three distinct kinds, each with Schemathesi
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from contracts.conformance import SchemathesisSettings, _Collector, _config, operations
 from contracts.report import Result, mask, summary, write_junit
@@ -70,11 +72,43 @@ def fuzz_api(api: str, target: Target, options: FuzzOptions) -> list[Result]:
     spec = load_spec(by_name(api).spec)
     if not operations(spec):
         return [Result(api, "fuzz", "operations", "skipped", "the spec defines no operations")]
-    settings = SchemathesisSettings(seed=options.seed, workers=options.workers)
+    # Keep fuzzing after a failure for the whole duration: we report every distinct one.
+    settings = SchemathesisSettings(seed=options.seed, workers=options.workers, extra={"continue-on-failure": True})
     schema = schemathesis.openapi.from_dict(spec, config=_config(api, spec, target, ("fuzzing",), settings))
     collector = _Collector(api, "fuzz")
-    for event in from_schema(schema).fuzz(FuzzConfig(max_time=options.duration)):
-        collector.on_event(event)
-        if isinstance(event, events.FatalError):
-            break
+    with _derived_cases_tolerated():
+        for event in from_schema(schema).fuzz(FuzzConfig(max_time=options.duration)):
+            collector.on_event(event)
+            if isinstance(event, events.FatalError):
+                break
     return collector.results()
+
+
+class _Snapshot(dict):  # type: ignore[type-arg]
+    """A dict whose ``items()`` is a snapshot, so adding to it while iterating is safe."""
+
+    def items(self):  # type: ignore[no-untyped-def,override]
+        return list(super().items())
+
+
+@contextmanager
+def _derived_cases_tolerated() -> Iterator[None]:
+    """Work around Schemathesis 4.32.5 fuzz mode: checks that send extra requests (``ignored_auth``)
+    add cases to the recorder while ``_validate_scenario`` iterates ``recorder.cases``, which
+    raises "dictionary changed size during iteration" and ends the campaign."""
+    from schemathesis.engine.fuzz import _executor
+
+    original = getattr(_executor, "_validate_scenario", None)
+    if original is None:  # a later Schemathesis: nothing to patch
+        yield
+        return
+
+    def validate(ctx: Any, recorder: Any, **kwargs: Any) -> Any:
+        recorder.cases = _Snapshot(recorder.cases)
+        return original(ctx, recorder, **kwargs)
+
+    _executor._validate_scenario = validate
+    try:
+        yield
+    finally:
+        _executor._validate_scenario = original
