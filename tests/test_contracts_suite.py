@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from mockserver.app import create_app
-from mockserver.server import LiveServer
 from mockserver.http.faults_planted import PlantedHttpFaults
+from mockserver.server import LiveServer
 
 ROOT = Path(__file__).resolve().parents[1]
 
