@@ -44,6 +44,11 @@ CHECK_SOURCES = {
 }
 
 
+#: Schemathesis' defaults plus 412: like 404 and 409 it depends on server state (a generated
+#: ``If-Match`` rarely names the current version), and RFC 9110 §13.1.1 requires it then.
+POSITIVE_STATUSES = ["2xx", "3xx", "401", "403", "404", "409", "412", "429", "5xx"]
+
+
 @dataclass
 class SchemathesisSettings:
     """How much Schemathesis generates."""
@@ -129,11 +134,30 @@ def _config(api: str, spec: dict[str, Any], target: Target, phases: Iterable[str
         "generation": {"max-examples": settings.max_examples, "mode": "all", "database": "none"},
         "phases": {name: {"enabled": name in enabled} for name in ("examples", "coverage", "fuzzing", "stateful")},
         "cache": {"enabled": False},
+        "checks": {"positive_data_acceptance": {"expected-statuses": POSITIVE_STATUSES}},
         **settings.extra,
     }
     if settings.seed is not None:
         data["seed"] = settings.seed
+    tenants = {
+        f"path.{name}": target.credentials.scim_tenant for name in _path_params(spec) if "tenant" in name.lower()
+    }
+    if tenants:  # a SCIM tenant is where the credentials work, not a value to fuzz
+        data["parameters"] = tenants
     return SchemathesisConfig.from_dict(data)
+
+
+def _path_params(spec: dict[str, Any]) -> set[str]:
+    names = set()
+    for item in (spec.get("paths") or {}).values():
+        params = list(item.get("parameters") or [])
+        params += [p for m in HTTP_METHODS if isinstance(item.get(m), dict) for p in item[m].get("parameters") or []]
+        for param in params:
+            if "$ref" in param:
+                param = spec.get("components", {}).get("parameters", {}).get(param["$ref"].rsplit("/", 1)[-1], {})
+            if param.get("in") == "path":
+                names.add(str(param.get("name")))
+    return names
 
 
 class _Collector:

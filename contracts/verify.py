@@ -108,6 +108,7 @@ def verify_api(
 
     mount = by_name(api)
     spec = load_spec(mount.spec)
+    contracts_for(api)  # imports contracts/suites/<api>.py first: it may register Schemathesis formats or checks
     settings = SchemathesisSettings(
         max_examples=options.max_examples,
         seed=options.seed,
