@@ -79,3 +79,28 @@ def test_credentials_come_from_the_environment_and_never_print(monkeypatch: pyte
     assert (creds.bearer, creds.basic_user, creds.vcf_password) == ("env-secret-token", "me", "vcf-secret")
     assert "env-secret-token" not in repr(creds) and "vcf-secret" not in repr(creds)
     assert set(creds.secrets()) == {"env-secret-token", "vcf-secret"}
+
+
+def test_vcf_credentials_are_traded_for_an_access_token() -> None:
+    """VCF API "Tokens": POST /v1/tokens {username, password} → {accessToken, refreshToken}."""
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    async def tokens(request: Request) -> JSONResponse:
+        body = await request.json()
+        if body != {"username": "u", "password": "p"}:
+            return JSONResponse({"errorCode": "AUTH"}, status_code=401)
+        return JSONResponse({"accessToken": "vcf-access", "refreshToken": {"id": "r1"}}, status_code=201)
+
+    vendor = Starlette(routes=[Route("/v1/tokens", tokens, methods=["POST"])])
+    with LiveServer(vendor) as server:
+        good = Target(
+            server.url, Credentials(bearer="fallback", vcf_username="u", vcf_password="p"), {"vcf": server.url}
+        )
+        bad = Target(
+            server.url, Credentials(bearer="fallback", vcf_username="u", vcf_password="x"), {"vcf": server.url}
+        )
+        assert good.auth_headers("vcf") == {"Authorization": "Bearer vcf-access"}
+        assert bad.auth_headers("vcf") == {"Authorization": "Bearer fallback"}
