@@ -91,9 +91,8 @@ def test_every_profile_names_a_catching_contract() -> None:
 def test_verify_cli_end_to_end_writes_junit(tmp_path: Path) -> None:
     report = tmp_path / "x.xml"
     command = [sys.executable, "-m", "mockserver.cli", "verify", "--api", "admin", "--report", str(report)]
-    done = subprocess.run(
-        [*command, "--max-examples", "5", "--seed", str(SEED)], cwd=ROOT, capture_output=True, text=True, timeout=240
-    )
+    flags = ["--max-examples", "5", "--seed", str(SEED), "--st-report-dir", str(tmp_path / "st")]
+    done = subprocess.run([*command, *flags], cwd=ROOT, capture_output=True, text=True, timeout=240)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "0 failed" in done.stdout
     suites = ElementTree.parse(report).getroot()
@@ -103,6 +102,9 @@ def test_verify_cli_end_to_end_writes_junit(tmp_path: Path) -> None:
     assert "GET /clock :: not_a_server_error" in cases
     assert "missing_credentials_rejected" in cases
     assert suites.get("failures") == "0"
+    st_junit = ElementTree.parse(tmp_path / "st" / "admin-conformance.junit.xml").getroot()
+    assert "GET /clock" in {c.get("name") for c in st_junit.iter("testcase")}
+    assert (tmp_path / "st" / "admin-conformance.har").stat().st_size > 0
 
 
 def test_verify_cli_exits_nonzero_and_reports_the_failure(tmp_path: Path) -> None:
