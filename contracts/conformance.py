@@ -78,17 +78,20 @@ def check_spec(api: str, spec: dict[str, Any], filename: str) -> list[Result]:
     started = time.perf_counter()
     results = []
     try:
-        validate(spec)
+        validate(spec)  # type: ignore[arg-type]
         results.append(Result(api, "spec", "openapi-spec-validator", "passed", source="OpenAPI 3.0.3"))
     except Exception as exc:  # the validator raises its own hierarchy
         message = f"{filename} is not a valid OpenAPI document: {str(exc).splitlines()[0]}"
         results.append(Result(api, "spec", "openapi-spec-validator", "failed", message, source="OpenAPI 3.0.3"))
     ops = operations(spec)
     missing = [f"{m} {p}" for m, p, op in ops if not op.get("operationId")]
-    ids = [op.get("operationId") for _, _, op in ops if op.get("operationId")]
+    ids = [str(op["operationId"]) for _, _, op in ops if op.get("operationId")]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
-    lint = ("operationId on every operation, unique", missing or dupes, f"missing: {missing}; duplicated: {dupes}")
-    name, bad, detail = lint
+    name, bad, detail = (
+        "operationId on every operation, unique",
+        missing or dupes,
+        f"missing: {missing}; dupes: {dupes}",
+    )
     source = "OpenAPI 3.0.3 §4.7.10 (operationId is unique); Connexion routes by it"
     results.append(Result(api, "spec", name, "failed" if bad else "passed", detail if bad else "", source=source))
     for result in results:

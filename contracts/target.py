@@ -15,6 +15,7 @@ import base64
 import os
 import shlex
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,8 +67,10 @@ class Credentials:
     @classmethod
     def from_env(cls, **overrides: Any) -> Credentials:
         """Environment variables (``ENV``), overridden by non-None keyword values."""
-        made = cls(**{key: os.environ.get(var) for key, var in ENV.items() if key != "scim_tenant"})
-        made.scim_tenant = os.environ.get(ENV["scim_tenant"], "default")
+        made = cls(scim_tenant=os.environ.get(ENV["scim_tenant"], "default"))
+        for key, var in ENV.items():
+            if key != "scim_tenant":
+                setattr(made, key, os.environ.get(var))
         for key, value in overrides.items():
             if value is not None:
                 setattr(made, key, value)
@@ -182,7 +185,10 @@ class Target:
     def client(self, api: str) -> httpx.Client:
         """An ``httpx.Client`` with the API's base URL and auth headers (cached per API)."""
         if api not in self._clients:
-            hooks = {"request": [self._on_request], "response": [self._on_response]}
+            hooks: dict[str, list[Callable[..., Any]]] = {
+                "request": [self._on_request],
+                "response": [self._on_response],
+            }
             self._clients[api] = httpx.Client(
                 base_url=self.base_url(api), headers=self.auth_headers(api), timeout=30, event_hooks=hooks
             )
