@@ -66,10 +66,11 @@ def test_planted_fault_is_caught_by_its_contract(profile: str) -> None:
 #: What verify finds in the faithful mock today and who has to fix it (STYLE.md rule 10: known gaps
 #: are xfail with a reason, never silent). Non-strict: the test turns green once fixed.
 KNOWN_GAPS = {
-    "scim": "verify finds: 405 on POST-only /Users/.search lists the methods of /Users/{id} in Allow "
-    "(mockserver.http.routing.allowed_methods must prefer concrete paths, OpenAPI 3.0.3 Path Templating); "
-    "POST /Bulk answers 501 (a 5xx) though specified; schema-valid filters/members/schemas rejected with 400 "
-    "(positive_data_acceptance: the spec needs tighter schemas or a registered 'scim-filter' format)",
+    "scim": "verify finds (seed 20261123): a 405 on POST-only /Users/.search and /Groups/.search lists the methods "
+    "of /Users/{id} in Allow (mockserver.http.routing.Router.allowed_methods must prefer concrete paths over "
+    "templated ones, OpenAPI 3.0.3 Path Templating Matching); POST /Bulk answers 501 though the spec offers it; "
+    "schema-valid bodies rejected with 400 (positive_data_acceptance): PatchOp/User/Group `schemas` items and "
+    "PATCH `op` need enums, `filter` a registered format, example members must exist",
 }
 
 
