@@ -130,6 +130,8 @@ def verify_api(
                 chosen = [c for c in chosen if c.name in options.contracts]
             results = [run_contract(c, target, reset) for c in chosen]
         failed = sum(r.failed for r in results)
+        if not results:
+            continue
         out(f"  {api:10} {level:12} {len(results):4} checks, {failed} failed ({time.perf_counter() - began:.1f}s)")
         yield from results
 
