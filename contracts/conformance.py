@@ -109,8 +109,8 @@ def run_schemathesis(
     if not operations(spec):
         return [Result(api, level, "operations", "skipped", "the spec defines no operations")]
     phases = CONFORMANCE_PHASES if level == "conformance" else STATEFUL_PHASES
-    schema = schemathesis.openapi.from_dict(spec, config=_config(api, spec, target, phases, settings))
-    collector = _Collector(api, level)
+    schema = schemathesis.openapi.from_dict(spec, config=schemathesis_config(api, spec, target, phases, settings))
+    collector = Collector(api, level)
     reporters = _Reporters(settings.report_dir, api, level, schema.config) if settings.report_dir else None
     for event in from_schema(schema).execute():
         collector.on_event(event)
@@ -123,7 +123,9 @@ def run_schemathesis(
     return collector.results()
 
 
-def _config(api: str, spec: dict[str, Any], target: Target, phases: Iterable[str], settings: SchemathesisSettings):  # type: ignore[no-untyped-def]
+def schemathesis_config(
+    api: str, spec: dict[str, Any], target: Target, phases: Iterable[str], settings: SchemathesisSettings
+):  # type: ignore[no-untyped-def]
     from schemathesis.config import SchemathesisConfig
 
     from mockserver.app import spec_base_path
@@ -163,7 +165,7 @@ def _path_params(spec: dict[str, Any]) -> set[str]:
     return names
 
 
-class _Collector:
+class Collector:
     """Folds engine events into one result per (operation, check)."""
 
     def __init__(self, api: str, level: str) -> None:

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from contracts.conformance import SchemathesisSettings, _Collector, _config, operations
+from contracts.conformance import Collector, SchemathesisSettings, operations
 from contracts.report import Result, mask, summary, write_junit
 from contracts.target import Credentials, Target
 from contracts.verify import VerifyOptions, VerifyRun, open_target, ordered
@@ -74,8 +74,8 @@ def fuzz_api(api: str, target: Target, options: FuzzOptions) -> list[Result]:
         return [Result(api, "fuzz", "operations", "skipped", "the spec defines no operations")]
     # Keep fuzzing after a failure for the whole duration: we report every distinct one.
     settings = SchemathesisSettings(seed=options.seed, workers=options.workers, extra={"continue-on-failure": True})
-    schema = schemathesis.openapi.from_dict(spec, config=_config(api, spec, target, ("fuzzing",), settings))
-    collector = _Collector(api, "fuzz")
+    schema = schemathesis.openapi.from_dict(spec, config=schemathesis_config(api, spec, target, ("fuzzing",), settings))
+    collector = Collector(api, "fuzz")
     with _derived_cases_tolerated():
         for event in from_schema(schema).fuzz(FuzzConfig(max_time=options.duration)):
             collector.on_event(event)
