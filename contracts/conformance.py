@@ -125,7 +125,8 @@ def run_schemathesis(
 
 def schemathesis_config(
     api: str, spec: dict[str, Any], target: Target, phases: Iterable[str], settings: SchemathesisSettings
-):  # type: ignore[no-untyped-def]
+) -> Any:
+    """Schemathesis configuration (``SchemathesisConfig``) for one API: URL, auth, volume, phases."""
     from schemathesis.config import SchemathesisConfig
 
     from mockserver.app import spec_base_path

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from contracts.conformance import Collector, SchemathesisSettings, operations
+from contracts.conformance import Collector, SchemathesisSettings, operations, schemathesis_config
 from contracts.report import Result, mask, summary, write_junit
 from contracts.target import Credentials, Target
 from contracts.verify import VerifyOptions, VerifyRun, open_target, ordered
