@@ -115,3 +115,21 @@ def idsync_client(idsync_app: Any) -> Iterator[Any]:
     """Starlette test client of :func:`idsync_app` (no sockets; fastest)."""
     with idsync_app.test_client() as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+def target(request: pytest.FixtureRequest, idsync_server: str) -> Iterator[Any]:
+    """A :class:`contracts.target.Target` for the packaged contract suite (``contracts.suite``).
+
+    ``--idsync-target URL``: that server, credentials from the environment
+    (``contracts.target.ENV``), the admin API only if it is an idsync mock. Without it: the
+    embedded mock served by :func:`idsync_server`, with the default seed's credentials.
+    """
+    from contracts.target import Credentials, Target
+
+    remote = request.config.getoption("--idsync-target")
+    api = request.config.getoption("--idsync-api")
+    credentials = Credentials.from_env() if remote else Credentials.embedded()
+    made = Target.discover(idsync_server, credentials, [api] if api else None)
+    yield made
+    made.close()

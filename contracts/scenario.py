@@ -63,6 +63,15 @@ class ContractViolation(AssertionError):
         self.evidence = evidence
 
 
+class ContractSkipped(Exception):
+    """The contract cannot run against this target (e.g. the spec has no operation it needs)."""
+
+
+def skip(reason: str) -> None:
+    """Stop the running contract as skipped with ``reason`` (never a silent pass)."""
+    raise ContractSkipped(reason)
+
+
 def require(condition: object, rule: str, source: str, evidence: str = "") -> None:
     """Raise :class:`ContractViolation` unless ``condition`` holds."""
     if not condition:

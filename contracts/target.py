@@ -1,14 +1,21 @@
 """The implementation under test: the embedded mock or a real base URL (STYLE.md rule 8).
 
-Tests never hold a URL; they get a :class:`Target`. ``Target.embedded()`` starts the mock on
-a free loopback port (with the admin API, so set-up contracts can run); ``Target.remote()``
-points at a real server with credentials from options or environment variables and has no
-admin API.
+Tests never hold a URL; they get a :class:`Target`. :meth:`Target.discover` looks at a base
+URL: an idsync mock answers ``GET /`` with its index (each API's base path, and the admin API
+so set-up contracts can run); anything else is a real vendor, reached at that URL with
+credentials from options or environment variables (``ENV``) and no admin API.
+
+Every request made through :meth:`Target.client` is recorded (``Target.exchanges``), so a
+failing contract can show the request, the response and a curl line (credentials masked).
 """
 
 from __future__ import annotations
 
+import base64
 import os
+import shlex
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +28,9 @@ ENV = {
     "bearer": "IDSYNC_BEARER_TOKEN",
     "basic_user": "IDSYNC_BASIC_USER",
     "basic_password": "IDSYNC_BASIC_PASSWORD",
+    "authentik_token": "IDSYNC_AUTHENTIK_TOKEN",
+    "vcf_username": "IDSYNC_VCF_USERNAME",
+    "vcf_password": "IDSYNC_VCF_PASSWORD",
     "scim_tenant": "IDSYNC_SCIM_TENANT",
 }
 
@@ -35,34 +45,99 @@ EMBEDDED_PREFIX = {
     "admin": "",
 }
 
+#: APIs that authenticate with HTTP basic (RFC 7617) rather than a bearer token.
+BASIC_APIS = ("resolution",)
+MASK = "***"
+
 
 @dataclass
 class Credentials:
-    """What a target accepts. ``bearer`` for Sift/authentik/StackSpot/SCIM/admin; ``basic`` for
-    resolution and VCF ``POST /v1/tokens``."""
+    """What a target accepts. ``bearer`` for Sift/StackSpot/SCIM/admin (and authentik unless
+    ``authentik_token``); ``basic`` for resolution; VCF trades ``vcf_username``/``vcf_password``
+    for an access token at ``POST /v1/tokens`` (falling back to ``bearer``)."""
 
     bearer: str | None = None
     basic_user: str | None = None
     basic_password: str | None = None
+    authentik_token: str | None = None
+    vcf_username: str | None = None
+    vcf_password: str | None = None
     scim_tenant: str = "default"
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Credentials:
         """Environment variables (``ENV``), overridden by non-None keyword values."""
-        made = cls(
-            bearer=os.environ.get(ENV["bearer"]),
-            basic_user=os.environ.get(ENV["basic_user"]),
-            basic_password=os.environ.get(ENV["basic_password"]),
-            scim_tenant=os.environ.get(ENV["scim_tenant"], "default"),
-        )
+        made = cls(scim_tenant=os.environ.get(ENV["scim_tenant"], "default"))
+        for key, var in ENV.items():
+            if key != "scim_tenant":
+                setattr(made, key, os.environ.get(var))
         for key, value in overrides.items():
             if value is not None:
                 setattr(made, key, value)
         return made
 
+    @classmethod
+    def embedded(cls) -> Credentials:
+        """The default seed's credentials (mockserver/data/default-seed.yaml)."""
+        return cls(bearer="idsync-token", basic_user="admin", basic_password="admin", vcf_username="admin",
+                   vcf_password="admin")  # fmt: skip
+
+    def secrets(self) -> list[str]:
+        """Every secret value held, for masking in reports."""
+        return [s for s in (self.bearer, self.basic_password, self.authentik_token, self.vcf_password) if s]
+
     def __repr__(self) -> str:  # never leak secrets into logs or reports
-        bearer = "***" if self.bearer else None
+        bearer = MASK if self.bearer else None
         return f"Credentials(bearer={bearer}, basic_user={self.basic_user!r}, scim_tenant={self.scim_tenant!r})"
+
+
+@dataclass
+class Exchange:
+    """One request/response made through :meth:`Target.client`."""
+
+    method: str
+    url: str
+    request_headers: dict[str, str]
+    request_body: str
+    status: int | None = None
+    response_headers: dict[str, str] = field(default_factory=dict)
+    response_body: str = ""
+
+    def curl(self) -> str:
+        """A shell command reproducing the request (the Authorization value masked)."""
+        parts = ["curl", "-X", self.method]
+        for key, value in _telling(self.request_headers).items():
+            parts += ["-H", f"{key}: {value}"]
+        if self.request_body:
+            parts += ["-d", self.request_body]
+        parts.append(self.url)
+        return " ".join(shlex.quote(p) for p in parts)
+
+    def format(self, limit: int = 2000) -> str:
+        """Request, response and curl as text for a failure report."""
+        req_headers = "".join(f"\n    {k}: {v}" for k, v in _telling(self.request_headers).items())
+        resp_headers = "".join(f"\n    {k}: {v}" for k, v in _telling(self.response_headers).items())
+        return (
+            f"Request:  {self.method} {self.url}{req_headers}"
+            + (f"\n    {self.request_body[:limit]}" if self.request_body else "")
+            + f"\nResponse: {self.status}{resp_headers}"
+            + (f"\n    {self.response_body[:limit]}" if self.response_body else "")
+            + f"\nReproduce: {self.curl()}"
+        )
+
+
+#: Headers every HTTP client or server adds; they say nothing about a contract failure.
+ROUTINE_HEADERS = frozenset(
+    {"host", "accept", "accept-encoding", "connection", "user-agent", "content-length", "date", "server"}
+)
+
+
+def _telling(headers: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in headers.items() if k.lower() not in ROUTINE_HEADERS}
+
+
+def _masked(headers: httpx.Headers) -> dict[str, str]:
+    return {k: (f"{v.split(' ', 1)[0]} {MASK}" if k.lower() == "authorization" else v) for k, v in headers.items()}
 
 
 @dataclass
@@ -75,23 +150,65 @@ class Target:
     admin: Admin | None = None
     embedded: bool = False
     _clients: dict[str, httpx.Client] = field(default_factory=dict, repr=False)
+    exchanges: deque[Exchange] = field(default_factory=lambda: deque(maxlen=20), repr=False)
+    _vcf_token: str | None = field(default=None, repr=False)
 
     def base_url(self, api: str) -> str:
         """Base URL the API's spec paths are appended to (``http://h:p/sift``)."""
         return self.base_urls.get(api, self.root + EMBEDDED_PREFIX.get(api, ""))
 
     def auth_headers(self, api: str) -> dict[str, str]:
-        """Headers authenticating to ``api`` (bearer, or basic for resolution)."""
+        """Headers authenticating to ``api``: basic for resolution, VCF's token, else bearer."""
         creds = self.credentials
-        if api == "resolution" and creds.basic_user is not None:
+        if api in BASIC_APIS and creds.basic_user is not None:
             return {"Authorization": "Basic " + _b64(f"{creds.basic_user}:{creds.basic_password or ''}")}
-        return {"Authorization": f"Bearer {creds.bearer}"} if creds.bearer else {}
+        token = creds.bearer
+        if api == "authentik" and creds.authentik_token:
+            token = creds.authentik_token
+        if api == "vcf" and creds.vcf_username and self.vcf_token():
+            token = self._vcf_token
+        return {"Authorization": f"Bearer {token}"} if token else {}
+
+    def vcf_token(self) -> str | None:
+        """VCF access token from ``POST /v1/tokens`` (VCF API "Tokens"), fetched once; None if refused."""
+        if self._vcf_token is None and self.credentials.vcf_username:
+            body = {"username": self.credentials.vcf_username, "password": self.credentials.vcf_password or ""}
+            try:
+                response = httpx.post(f"{self.base_url('vcf')}/v1/tokens", json=body, timeout=30)
+                if response.status_code in (200, 201):
+                    self._vcf_token = response.json().get("accessToken") or ""
+            except (httpx.HTTPError, ValueError, AttributeError):
+                self._vcf_token = ""
+            self._vcf_token = self._vcf_token or ""
+        return self._vcf_token or None
 
     def client(self, api: str) -> httpx.Client:
         """An ``httpx.Client`` with the API's base URL and auth headers (cached per API)."""
         if api not in self._clients:
-            self._clients[api] = httpx.Client(base_url=self.base_url(api), headers=self.auth_headers(api), timeout=30)
+            hooks: dict[str, list[Callable[..., Any]]] = {
+                "request": [self._on_request],
+                "response": [self._on_response],
+            }
+            self._clients[api] = httpx.Client(
+                base_url=self.base_url(api), headers=self.auth_headers(api), timeout=30, event_hooks=hooks
+            )
         return self._clients[api]
+
+    def _on_request(self, request: httpx.Request) -> None:
+        body = request.content.decode("utf-8", "replace") if request.content else ""
+        self.exchanges.append(Exchange(request.method, str(request.url), _masked(request.headers), body))
+
+    def _on_response(self, response: httpx.Response) -> None:
+        response.read()
+        if self.exchanges:
+            last = self.exchanges[-1]
+            last.status = response.status_code
+            last.response_headers = dict(response.headers)
+            last.response_body = response.text
+
+    def last_exchange(self) -> Exchange | None:
+        """The most recent request made through a client, with its response."""
+        return self.exchanges[-1] if self.exchanges else None
 
     def close(self) -> None:
         for client in self._clients.values():
@@ -109,8 +226,39 @@ class Target:
         token = os.environ.get("IDSYNC_ADMIN_TOKEN", credentials.bearer or "idsync-token")
         return cls(root, credentials, dict(base_urls or {}), Admin(root, token) if admin else None, embedded=admin)
 
+    @classmethod
+    def discover(cls, url: str, credentials: Credentials, apis: list[str] | None = None) -> Target:
+        """An idsync mock (its ``GET /`` index names every API) or, else, a real vendor at ``url``.
+
+        For a real vendor ``url`` is the base every API in ``apis`` is reached at (the spec's
+        ``servers`` path is appended), and there is no admin API.
+        """
+        url = url.rstrip("/")
+        index = _idsync_index(url)
+        if index is None:
+            return cls.for_url(url, credentials, admin=False, base_urls={api: url for api in apis or []})
+        from mockserver.apis.registry import by_name
+        from mockserver.app import spec_base_path
+        from mockserver.specs import load_spec
+
+        bases = {}
+        for entry in index:
+            own = spec_base_path(load_spec(by_name(entry["name"]).spec))
+            base = entry["base_path"].rstrip("/")
+            bases[entry["name"]] = url + (base[: -len(own)] if own and base.endswith(own) else base)
+        return cls.for_url(url, credentials, admin="admin" in bases, base_urls=bases)
+
+
+def _idsync_index(url: str) -> list[dict[str, Any]] | None:
+    """The APIs an idsync mock lists at ``GET /``, or None when ``url`` is not one."""
+    try:
+        body = httpx.get(url + "/", timeout=10).json()
+    except (httpx.HTTPError, ValueError):
+        return None
+    if isinstance(body, dict) and body.get("name") == "idsync mock server" and isinstance(body.get("apis"), list):
+        return list(body["apis"])
+    return None
+
 
 def _b64(text: str) -> str:
-    import base64
-
     return base64.b64encode(text.encode()).decode()

@@ -1,0 +1,277 @@
+"""Levels 1-3 of DESIGN.md "Contracts": spec validity, Schemathesis conformance, stateful links.
+
+Schemathesis 4 runs in-process through its engine (``schemathesis.engine.from_schema``), over
+real HTTP against the target's base URL with the API's auth headers; every operation, positive
+and negative data (``mode = all``), every built-in check. Each (operation, check) pair becomes
+one :class:`~contracts.report.Result`; a failure carries Schemathesis' curl line (credentials
+already filtered), the response, and the rule's source.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from contracts.report import Result
+
+if TYPE_CHECKING:
+    from contracts.target import Target
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+CONFORMANCE_PHASES = ("examples", "coverage", "fuzzing")
+STATEFUL_PHASES = ("stateful",)
+
+#: The rule each built-in Schemathesis check enforces, and where that rule is written.
+CHECK_SOURCES = {
+    "not_a_server_error": "RFC 9110 §15.6: a 5xx means the server failed; bad input deserves a 4xx",
+    "status_code_conformance": "OpenAPI 3.0.3 §4.7.16 (Responses Object): only documented statuses",
+    "content_type_conformance": "OpenAPI 3.0.3 §4.7.17 (Response content media types); RFC 9110 §8.3",
+    "response_headers_conformance": "OpenAPI 3.0.3 §4.7.17 (Response headers)",
+    "response_schema_conformance": "OpenAPI 3.0.3 §4.7.24 (Schema Object) of the response",
+    "negative_data_rejection": "RFC 9110 §15.5.1: schema-invalid input must be rejected with a 4xx",
+    "positive_data_acceptance": "OpenAPI 3.0.3: a schema-valid request must be accepted",
+    "missing_required_header": "OpenAPI 3.0.3 §4.7.12 required header; RFC 9110 §15.5.1",
+    "unsupported_method": "RFC 9110 §15.5.6: a method the path does not allow gets 405",
+    "allow_header_conformance": "RFC 9110 §10.2.1 and §15.5.6: a 405 lists the allowed methods in Allow",
+    "use_after_free": "RFC 9110 §9.3.5: a deleted resource is gone (404/410)",
+    "ensure_resource_availability": "RFC 9110 §15.3.2 and the spec's OpenAPI links: a created resource is readable",
+    "ignored_auth": "RFC 9110 §11.6.1 / RFC 6750 §3.1: the spec's security scheme must be enforced",
+    "object_level_authorization": "OWASP API1:2023: one identity must not read another's object",
+    "max_response_time": "configured response-time limit",
+}
+
+
+#: Schemathesis' defaults plus 412: like 404 and 409 it depends on server state (a generated
+#: ``If-Match`` rarely names the current version), and RFC 9110 §13.1.1 requires it then.
+POSITIVE_STATUSES = ["2xx", "3xx", "401", "403", "404", "409", "412", "429", "5xx"]
+
+
+@dataclass
+class SchemathesisSettings:
+    """How much Schemathesis generates."""
+
+    max_examples: int = 10
+    seed: int | None = None
+    workers: int = 1
+    request_timeout: float = 10.0
+    report_dir: Path | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    """``(METHOD, path, operation)`` for every operation of ``spec``."""
+    found = []
+    for path, item in (spec.get("paths") or {}).items():
+        for method in HTTP_METHODS:
+            if isinstance(item, dict) and method in item:
+                found.append((method.upper(), path, item[method]))
+    return found
+
+
+def check_spec(api: str, spec: dict[str, Any], filename: str) -> list[Result]:
+    """Level 1: openapi-spec-validator and a lint of what Connexion and Schemathesis need."""
+    from openapi_spec_validator import validate
+
+    started = time.perf_counter()
+    results = []
+    try:
+        validate(spec)  # type: ignore[arg-type]
+        results.append(Result(api, "spec", "openapi-spec-validator", "passed", source="OpenAPI 3.0.3"))
+    except Exception as exc:  # the validator raises its own hierarchy
+        message = f"{filename} is not a valid OpenAPI document: {str(exc).splitlines()[0]}"
+        results.append(Result(api, "spec", "openapi-spec-validator", "failed", message, source="OpenAPI 3.0.3"))
+    ops = operations(spec)
+    missing = [f"{m} {p}" for m, p, op in ops if not op.get("operationId")]
+    ids = [str(op["operationId"]) for _, _, op in ops if op.get("operationId")]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    name, bad, detail = (
+        "operationId on every operation, unique",
+        missing or dupes,
+        f"missing: {missing}; dupes: {dupes}",
+    )
+    source = "OpenAPI 3.0.3 §4.7.10 (operationId is unique); Connexion routes by it"
+    results.append(Result(api, "spec", name, "failed" if bad else "passed", detail if bad else "", source=source))
+    for result in results:
+        result.seconds = (time.perf_counter() - started) / len(results)
+    return results
+
+
+def run_schemathesis(
+    api: str, spec: dict[str, Any], target: Target, *, level: str, settings: SchemathesisSettings
+) -> list[Result]:
+    """Level 2 (``conformance``: examples, coverage, fuzzing) or 3 (``stateful``) for one API."""
+    import schemathesis
+    from schemathesis.engine import events, from_schema
+
+    if not operations(spec):
+        return [Result(api, level, "operations", "skipped", "the spec defines no operations")]
+    phases = CONFORMANCE_PHASES if level == "conformance" else STATEFUL_PHASES
+    schema = schemathesis.openapi.from_dict(spec, config=schemathesis_config(api, spec, target, phases, settings))
+    collector = Collector(api, level)
+    reporters = _Reporters(settings.report_dir, api, level, schema.config) if settings.report_dir else None
+    for event in from_schema(schema).execute():
+        collector.on_event(event)
+        if reporters:
+            reporters.on_event(event)
+        if isinstance(event, events.FatalError):
+            break
+    if reporters:
+        reporters.close()
+    return collector.results()
+
+
+def schemathesis_config(
+    api: str, spec: dict[str, Any], target: Target, phases: Iterable[str], settings: SchemathesisSettings
+) -> Any:
+    """Schemathesis configuration (``SchemathesisConfig``) for one API: URL, auth, volume, phases."""
+    from schemathesis.config import SchemathesisConfig
+
+    from mockserver.app import spec_base_path
+
+    enabled = set(phases)
+    data: dict[str, Any] = {
+        "base-url": target.base_url(api) + spec_base_path(spec),
+        "headers": target.auth_headers(api),
+        "workers": settings.workers,
+        "request-timeout": settings.request_timeout,
+        "generation": {"max-examples": settings.max_examples, "mode": "all", "database": "none"},
+        "phases": {name: {"enabled": name in enabled} for name in ("examples", "coverage", "fuzzing", "stateful")},
+        "cache": {"enabled": False},
+        "checks": {"positive_data_acceptance": {"expected-statuses": POSITIVE_STATUSES}},
+        **settings.extra,
+    }
+    if settings.seed is not None:
+        data["seed"] = settings.seed
+    tenants = {
+        f"path.{name}": target.credentials.scim_tenant for name in _path_params(spec) if "tenant" in name.lower()
+    }
+    if tenants:  # a SCIM tenant is where the credentials work, not a value to fuzz
+        data["parameters"] = tenants
+    return SchemathesisConfig.from_dict(data)
+
+
+def _path_params(spec: dict[str, Any]) -> set[str]:
+    names = set()
+    for item in (spec.get("paths") or {}).values():
+        params = list(item.get("parameters") or [])
+        params += [p for m in HTTP_METHODS if isinstance(item.get(m), dict) for p in item[m].get("parameters") or []]
+        for param in params:
+            if "$ref" in param:
+                param = spec.get("components", {}).get("parameters", {}).get(param["$ref"].rsplit("/", 1)[-1], {})
+            if param.get("in") == "path":
+                names.add(str(param.get("name")))
+    return names
+
+
+class Collector:
+    """Folds engine events into one result per (operation, check)."""
+
+    def __init__(self, api: str, level: str) -> None:
+        self.api = api
+        self.level = level
+        self.passed: dict[tuple[str, str], int] = {}
+        self.failures: dict[tuple[str, str], dict[str, str]] = {}
+        self.errors: list[Result] = []
+        self.started = time.perf_counter()
+        self.skips: dict[str, str] = {}
+
+    def on_event(self, event: Any) -> None:
+        from schemathesis.engine import events
+
+        if isinstance(event, events.ScenarioFinished | events.FuzzScenarioFinished):
+            self._scenario(event)
+        elif isinstance(event, events.NonFatalError):
+            message = event.info.format(base_url_is_set=True)
+            self.errors.append(Result(self.api, self.level, f"{event.label} :: error", "failed", message))
+        elif isinstance(event, events.FatalError):
+            self.errors.append(Result(self.api, self.level, "schemathesis", "failed", repr(event.exception)))
+        elif isinstance(event, events.PhaseFinished) and self.level == "stateful":
+            reason = event.phase.skip_reason
+            if reason is not None and event.phase.name.value == "stateful":
+                self.skips["Stateful links"] = f"stateful phase skipped: {reason.value}"
+
+    def _scenario(self, event: Any) -> None:
+        recorder = event.recorder
+        if getattr(event, "skip_reason", None) and not recorder.checks:
+            self.skips.setdefault(recorder.label, event.skip_reason)
+        for case_id, checks in recorder.checks.items():
+            node = recorder.cases.get(case_id)
+            label = node.value.operation.label if node is not None else recorder.label
+            for check in checks:
+                key = (label, check.name)
+                if check.failure_info is None:
+                    self.passed[key] = self.passed.get(key, 0) + 1
+                    continue
+                failure = check.failure_info.failure
+                seen = self.failures.setdefault(key, {})
+                signature = f"{failure.code} {failure.title}"
+                if signature not in seen and len(seen) < 3:
+                    seen[signature] = _describe(failure, check.failure_info.code_sample, recorder, case_id)
+
+    def results(self) -> list[Result]:
+        seconds = time.perf_counter() - self.started
+        keys = sorted(set(self.passed) | set(self.failures))
+        out = []
+        for label, check in keys:
+            source = CHECK_SOURCES.get(check, f"Schemathesis check {check}") + f"; specs/{self.api}.yaml"
+            name = f"{label} :: {check}"
+            if key_failures := self.failures.get((label, check)):
+                message = "\n\n".join(key_failures.values())
+                out.append(Result(self.api, self.level, name, "failed", message, source=source))
+            else:
+                out.append(Result(self.api, self.level, name, "passed", source=source))
+        tested = {label for label, _ in keys}
+        for label, reason in self.skips.items():
+            if label not in tested:
+                out.append(Result(self.api, self.level, label, "skipped", reason))
+        out.extend(self.errors)
+        for result in out:
+            result.seconds = seconds / max(len(out), 1)
+        return out
+
+
+def _describe(failure: Any, curl: str, recorder: Any, case_id: str) -> str:
+    """Rule broken, the response, and Schemathesis' curl reproduction (Authorization filtered)."""
+    response = recorder.find_response(case_id=failure.case_id or case_id)
+    lines = [f"[{failure.code}] {failure.title}"]
+    if failure.message:
+        lines.append(failure.message.strip())
+    if response is not None:
+        body = response.content[:1000].decode("utf-8", "replace") if response.content else ""
+        ctype = (response.headers.get("content-type") or [""])[0]
+        lines.append(f"Response: {response.status_code} {ctype}\n    {body}")
+    lines.append(f"Reproduce: {curl}")
+    return "\n".join(lines)
+
+
+class _Reporters:
+    """Schemathesis' own JUnit and HAR reports (``--st-report-dir``), through its CLI handlers."""
+
+    def __init__(self, directory: Path, api: str, level: str, config: Any) -> None:
+        from schemathesis.cli.commands.run.context import ExecutionContext
+        from schemathesis.cli.commands.run.handlers.har import HarHandler
+        from schemathesis.cli.commands.run.handlers.junitxml import JunitXMLHandler
+
+        directory.mkdir(parents=True, exist_ok=True)
+        self._files = [open(directory / f"{api}-{level}.junit.xml", "w", encoding="utf-8")]  # noqa: SIM115
+        self.ctx = ExecutionContext(config=config)
+        self.handlers = [
+            JunitXMLHandler(self._files[0]),
+            HarHandler(output=directory / f"{api}-{level}.har", config=config.output, preserve_bytes=False),
+        ]
+        for handler in self.handlers:
+            handler.start(self.ctx)
+
+    def on_event(self, event: Any) -> None:
+        self.ctx.on_event(event)
+        for handler in self.handlers:
+            handler.handle_event(self.ctx, event)
+
+    def close(self) -> None:
+        for handler in self.handlers:
+            handler.shutdown(self.ctx)
+        for fh in self._files:
+            fh.close()

@@ -1,0 +1,56 @@
+"""The packaged suite: ``pytest --pyargs contracts.suite`` in an integrator's own run."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from mockserver.app import create_app
+from mockserver.http.faults_planted import PlantedHttpFaults
+from mockserver.server import LiveServer
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class NoIndex:
+    """Hides the idsync index at ``GET /``, so the mock looks like a real vendor (no admin API)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"] == "/":
+            await send({"type": "http.response.start", "status": 404, "headers": [(b"content-type", b"text/plain")]})
+            await send({"type": "http.response.body", "body": b"not here"})
+            return
+        await self.app(scope, receive, send)
+
+
+def pytest_suite(*flags: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "pytest", "--pyargs", "contracts.suite", "-q", "-rs", "-p", "no:randomly", *flags]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=180)
+
+
+def test_suite_runs_every_contract_as_an_item_against_the_embedded_mock() -> None:
+    done = pytest_suite("--idsync-api", "admin", "-rA")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "PASSED contracts/suite.py::test_contract[admin-semantic-reset_restores_the_seeded_state]" in done.stdout
+    assert "PASSED contracts/suite.py::test_contract[admin-semantic-missing_credentials_rejected]" in done.stdout
+
+
+def test_suite_against_a_target_without_admin_api_skips_with_the_reason() -> None:
+    with LiveServer(NoIndex(create_app())) as server:
+        done = pytest_suite("--idsync-target", server.url, "--idsync-api", "admin")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "needs the idsync admin API" in done.stdout
+    assert "2 passed, 5 skipped" in done.stdout
+
+
+def test_suite_fails_on_a_planted_fault_with_rule_and_curl() -> None:
+    app = create_app(profile="http-auth-ignored")
+    with LiveServer(PlantedHttpFaults(app, world=app.runtime.world)) as server:
+        done = pytest_suite("--idsync-target", server.url, "--idsync-api", "admin", "-k", "missing_credentials")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "RFC 9110" in done.stdout and "curl -X GET" in done.stdout

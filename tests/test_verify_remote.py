@@ -1,0 +1,54 @@
+"""``idsync verify --base-url``: a server without the admin API, credentials never printed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from contracts.target import ENV, Credentials
+from contracts.verify import VerifyOptions, verify
+from mockserver.app import create_app
+from mockserver.http.faults_planted import PlantedHttpFaults
+from mockserver.server import LiveServer
+
+
+class NoIndex:
+    """Hides the idsync index at ``GET /``, so the mock looks like a real vendor (no admin API)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"] == "/":
+            await send({"type": "http.response.start", "status": 404, "headers": [(b"content-type", b"text/plain")]})
+            await send({"type": "http.response.body", "body": b"not here"})
+            return
+        await self.app(scope, receive, send)
+
+
+def test_admin_contracts_are_skipped_with_reason_against_a_real_vendor(monkeypatch: Any) -> None:
+    monkeypatch.setenv(ENV["bearer"], "idsync-token")
+    lines: list[str] = []
+    with LiveServer(NoIndex(create_app())) as server:
+        options = VerifyOptions(["admin"], base_url=server.url, levels=("semantic", "scenario"))
+        run = verify(options, out=lines.append)
+    text = "\n".join(lines)
+    assert run.ok, text
+    skipped = [r for r in run.results if r.status == "skipped"]
+    assert {r.name for r in skipped} >= {"reset_restores_the_seeded_state", "clock_advance_moves_mock_time"}
+    assert "SKIPPED reset_restores_the_seeded_state: needs the idsync admin API" in text
+    assert "missing_credentials_rejected" in {r.name for r in run.results if r.status == "passed"}
+
+
+def test_a_violation_against_a_url_shows_evidence_but_never_the_credentials() -> None:
+    app = create_app(profile="http-auth-ignored")
+    lines: list[str] = []
+    with LiveServer(NoIndex(PlantedHttpFaults(app, world=app.runtime.world))) as server:
+        options = VerifyOptions(
+            ["admin"], base_url=server.url, credentials=Credentials(bearer="idsync-token"), levels=("semantic",)
+        )
+        run = verify(options, out=lines.append)
+    text = "\n".join(lines)
+    assert not run.ok
+    assert "FAILED admin semantic missing_credentials_rejected" in text
+    assert "Response: 200" in text and "Reproduce: curl -X GET" in text
+    assert "idsync-token" not in text
