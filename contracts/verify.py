@@ -197,17 +197,10 @@ def open_target(options: VerifyOptions) -> Iterator[tuple[Target, Callable[[], N
 
 
 def embedded_app(profile: str) -> Any:
-    """``create_app`` for ``profile``, wrapped in the HTTP-level planted faults unless the app already is."""
+    """``create_app`` for ``profile`` (it carries the HTTP-level planted faults itself)."""
     from mockserver.app import create_app
-    from mockserver.http.faults_planted import PlantedHttpFaults
 
-    app = create_app(profile=profile, validate_responses=False)
-    stack = getattr(getattr(app, "middleware", None), "middlewares", [])
-    if any(getattr(m, "func", m) is PlantedHttpFaults for m in stack):
-        return app
-    wrapped = PlantedHttpFaults(app, world=app.runtime.world)
-    wrapped.runtime = app.runtime  # type: ignore[attr-defined]
-    return wrapped
+    return create_app(profile=profile, validate_responses=False)
 
 
 def _runtime_reset(runtime: Any) -> Callable[[], None]:

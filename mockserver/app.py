@@ -24,6 +24,7 @@ from mockserver.domain.clock import Clock
 from mockserver.domain.world import World
 from mockserver.http.auth import wire_security
 from mockserver.http.errors import HANDLED, make_error_handler
+from mockserver.http.faults_planted import PlantedHttpFaults
 from mockserver.http.middleware import IdsyncMiddleware
 from mockserver.http.routing import MountedApi, Router
 from mockserver.profiles import get_profile
@@ -33,7 +34,7 @@ from mockserver.specs import load_spec
 
 # Connexion warns on every request whose body declares two JSON media types (tooling notes).
 logging.getLogger("connexion.validators.abstract").setLevel(logging.ERROR)
-logging.getLogger("connexion.operations.abstract").setLevel(logging.ERROR)
+logging.getLogger("connexion.operations.openapi3").setLevel(logging.ERROR)
 
 
 def spec_base_path(spec: dict[str, Any]) -> str:
@@ -95,6 +96,8 @@ def create_app(
     index = _index(mounted)
     for exc_class in HANDLED:
         app.add_error_handler(exc_class, make_error_handler(router))
+    # Outermost: HTTP-level planted faults (inert unless the profile plants one), then ours.
+    app.add_middleware(PlantedHttpFaults, position=MiddlewarePosition.BEFORE_EXCEPTION, world=runtime.world)
     app.add_middleware(
         IdsyncMiddleware,
         position=MiddlewarePosition.BEFORE_EXCEPTION,

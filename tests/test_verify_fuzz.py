@@ -7,7 +7,7 @@ from contracts.fuzz import FuzzOptions, fuzz
 
 def test_fuzz_finds_the_server_error_planted_for_malformed_json() -> None:
     lines: list[str] = []
-    run = fuzz(FuzzOptions(["admin"], profile="http-500-on-malformed-json", duration=4, seed=7), out=lines.append)
+    run = fuzz(FuzzOptions(["admin"], profile="http-500-on-malformed-json", duration=10, seed=7), out=lines.append)
     assert not run.ok, "\n".join(lines)
     failed = {r.name for r in run.results if r.failed}
     assert any(name.endswith(":: not_a_server_error") for name in failed), failed

@@ -109,7 +109,12 @@ class World:
         self._load(self.seed)
 
     def load_seed(self, seed: dict[str, Any]) -> None:
-        """Make ``seed`` the new seeded state and reset to it (admin ``POST /seed``)."""
+        """Make ``seed`` the new seeded state and reset to it (admin ``POST /seed``).
+
+        The seed is first loaded into a scratch world, so a bad seed raises before anything here
+        changes (the state is left exactly as it was).
+        """
+        World(seed, quirks=self.quirks)
         self.seed = copy.deepcopy(seed)
         self.reset()
 
@@ -125,7 +130,11 @@ class World:
         return data
 
     def restore(self, data: dict[str, Any]) -> None:
-        """Replace the state with an export (admin ``PUT /state``); round-trips exactly."""
+        """Replace the state with an export (admin ``PUT /state``); round-trips exactly.
+
+        Validated on a scratch world first, like :meth:`load_seed`.
+        """
+        World(quirks=self.quirks)._load(data)
         self._load(data)
         if "clock" in data:
             self.clock.restore(data["clock"])

@@ -27,7 +27,7 @@ class MountedApi:
     base_path: str
     match_prefix: str
     render_error: Callable[[DomainError], ErrorResponse]
-    paths: list[tuple[re.Pattern[str], list[str]]] = field(default_factory=list)
+    paths: list[tuple[re.Pattern[str], list[str], bool]] = field(default_factory=list)
 
     @classmethod
     def build(cls, api: ApiMount, spec: dict[str, Any], base_path: str, match_prefix: str) -> MountedApi:
@@ -39,7 +39,8 @@ class MountedApi:
             if "GET" in methods and "HEAD" not in methods:
                 methods.append("HEAD")
             regex = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template))
-            mounted.paths.append((re.compile(f"^{re.escape(base_path)}{regex}/?$"), methods))
+            concrete = "{" not in template
+            mounted.paths.append((re.compile(f"^{re.escape(base_path)}{regex}/?$"), methods, concrete))
         return mounted
 
 
@@ -67,11 +68,15 @@ class Router:
         mount = self.mount_for(path)
         if mount is None:
             return []
-        methods: list[str] = []
-        for regex, path_methods in mount.paths:
-            if regex.match(path):
-                methods.extend(m for m in path_methods if m not in methods)
-        return methods
+        matches = [(methods, concrete) for regex, methods, concrete in mount.paths if regex.match(path)]
+        # OpenAPI 3.0.3 "Path Templating Matching": concrete paths win over templated ones
+        # (``/Users/.search`` is not ``/Users/{id}``).
+        if any(concrete for _, concrete in matches):
+            matches = [m for m in matches if m[1]]
+        allowed: list[str] = []
+        for methods, _ in matches:
+            allowed.extend(m for m in methods if m not in allowed)
+        return allowed
 
     def render(self, path: str, err: DomainError) -> ErrorResponse:
         """``err`` in the body of the API owning ``path``."""
