@@ -329,3 +329,16 @@ def test_filter_agrees_with_reference(users: list[dict[str, Any]], node: Any, up
     stored = list(d.users())
     expected = sorted(u["userName"] for u in stored if ref_eval(node, u))
     assert names(d, render(node, upper)) == expected
+
+
+def test_external_id_is_not_unique_and_index_finds_all() -> None:
+    d = directory_with(
+        [
+            {"userName": "a", "externalId": "X"},
+            {"userName": "b", "externalId": "X"},
+            {"userName": "c", "externalId": "x"},
+        ]
+    )
+    assert names(d, 'externalId eq "X"') == ["a", "b"]
+    d.delete_user(d.find_user("a")["id"])
+    assert names(d, 'externalId eq "X"') == ["b"]
