@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from mockserver.domain.clock import Clock
 from mockserver.domain.errors import InvalidFilter
 from mockserver.domain.scim import Directory, ListQuery
-from mockserver.domain.scim.filter import index_keys, parse
+from mockserver.domain.scim.evaluate import index_keys
+from mockserver.domain.scim.filter import parse
 
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"

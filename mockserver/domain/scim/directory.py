@@ -17,7 +17,7 @@ from typing import Any
 
 from mockserver.domain.clock import Clock
 from mockserver.domain.errors import Conflict, DomainError, NotFound, PreconditionFailed
-from mockserver.domain.scim.filter import index_keys
+from mockserver.domain.scim.evaluate import index_keys
 from mockserver.domain.scim.listing import Page, list_resources
 from mockserver.domain.scim.members import MemberIndex
 from mockserver.domain.scim.patch import apply_patch, operations

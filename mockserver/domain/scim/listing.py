@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from mockserver.domain.errors import BadRequest
-from mockserver.domain.scim.filter import compile_filter
+from mockserver.domain.scim.evaluate import compile_filter
 from mockserver.domain.scim.query import ListQuery, project, sort_key
 from mockserver.domain.scim.schema import USER_TYPE, ResourceType
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from mockserver.domain.errors import BadRequest
-from mockserver.domain.scim.filter import parse_datetime
+from mockserver.domain.scim.evaluate import parse_datetime
 from mockserver.domain.scim.schema import Attr, ResourceType, Schema
 
 IGNORED_ON_WRITE = frozenset({"readOnly"})
