@@ -117,6 +117,7 @@ def test_filter_examples(flt: str, expected: list[str]) -> None:
         "userName gt null",
         'userName eq "a" or or',
         'displayName co "a" \x00',
+        "userName eq \u0663",
         'a.b.c eq "x"',
     ],
 )

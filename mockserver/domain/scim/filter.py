@@ -23,7 +23,7 @@ _TOKEN = re.compile(
     r"""\s*(?:
     (?P<punct>[()\[\]])
   | (?P<string>"(?:[^"\\]|\\.)*")
-  | (?P<number>-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)(?![\w.:])
+  | (?P<number>-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)(?![\w.:])
   | (?P<word>[A-Za-z_$][\w$:.\-]*)
     )""",
     re.VERBOSE,
@@ -75,13 +75,11 @@ def _tokens(text: str) -> list[tuple[str, Any]]:
         pos = m.end()
         kind = m.lastgroup or ""
         raw = m.group(kind)
-        if kind == "string":
+        if kind in ("string", "number"):
             try:
                 out.append(("value", json.loads(raw)))
             except ValueError:
-                raise InvalidFilter(f"Invalid string literal {raw}") from None
-        elif kind == "number":
-            out.append(("value", json.loads(raw)))
+                raise InvalidFilter(f"Invalid literal {raw}") from None
         else:
             out.append((kind, raw))
     return out
