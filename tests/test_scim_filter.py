@@ -118,6 +118,9 @@ def test_filter_examples(flt: str, expected: list[str]) -> None:
         'userName eq "a" or or',
         'displayName co "a" \x00',
         "userName eq \u0663",
+        "not (" * 500 + "userName pr" + ")" * 500,
+        "(" * 40 + "userName pr" + ")" * 40,
+        " or ".join(["userName pr"] * 300),
         'a.b.c eq "x"',
     ],
 )

@@ -18,6 +18,8 @@ from mockserver.domain.errors import InvalidFilter
 OPS = frozenset({"eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le"})
 ORDERING = frozenset({"gt", "ge", "lt", "le"})
 MAX_FILTER_LENGTH = 4096
+MAX_NESTING = 32  # parentheses / not / value-path levels
+MAX_DEPTH = 200  # AST depth, so evaluation never nears Python's recursion limit
 
 _TOKEN = re.compile(
     r"""\s*(?:
@@ -91,6 +93,7 @@ class _Parser:
             raise InvalidFilter(f"Filter longer than {MAX_FILTER_LENGTH} characters")
         self.toks = _tokens(text)
         self.i = 0
+        self.nesting = 0
 
     def peek_word(self) -> str | None:
         if self.i < len(self.toks) and self.toks[self.i][0] == "word":
@@ -110,6 +113,17 @@ class _Parser:
         node = self.or_expr()
         if self.i != len(self.toks):
             raise InvalidFilter(f"Unexpected {self.toks[self.i][1]!r} in filter")
+        if _depth(node) > MAX_DEPTH:
+            raise InvalidFilter(f"Filter has more than {MAX_DEPTH} levels of operators")
+        return node
+
+    def group(self) -> Node:
+        """``( FILTER )`` after the opening parenthesis or bracket was taken."""
+        self.nesting += 1
+        if self.nesting > MAX_NESTING:
+            raise InvalidFilter(f"Filter nests more than {MAX_NESTING} levels deep")
+        node = self.or_expr()
+        self.nesting -= 1
         return node
 
     def or_expr(self) -> Node:
@@ -129,13 +143,13 @@ class _Parser:
     def unary(self) -> Node:
         if self.i < len(self.toks) and self.toks[self.i] == ("punct", "("):
             self.i += 1
-            node = self.or_expr()
+            node = self.group()
             self.take("punct", ")")
             return node
         if self.peek_word() == "not":
             self.i += 1
             self.take("punct", "(")
-            node = self.or_expr()
+            node = self.group()
             self.take("punct", ")")
             return Not(node)
         return self.attr_expr()
@@ -146,7 +160,7 @@ class _Parser:
             raise InvalidFilter(f"Expected an attribute path, got {path!r}")
         if self.i < len(self.toks) and self.toks[self.i] == ("punct", "["):
             self.i += 1
-            inner = self.or_expr()
+            inner = self.group()
             self.take("punct", "]")
             return ValuePath(path, inner)
         op = self.peek_word()
@@ -169,6 +183,19 @@ class _Parser:
         if kind == "word" and str(v).lower() in literals:
             return literals[str(v).lower()]
         raise InvalidFilter(f"Invalid comparison value {v!r}")
+
+
+def _depth(node: Node) -> int:
+    """Depth of the AST, computed without recursion."""
+    deepest, stack = 0, [(node, 1)]
+    while stack:
+        current, level = stack.pop()
+        deepest = max(deepest, level)
+        if isinstance(current, Logical):
+            stack += [(current.left, level + 1), (current.right, level + 1)]
+        elif isinstance(current, Not | ValuePath):
+            stack.append((current.inner, level + 1))
+    return deepest
 
 
 def parse(text: str) -> Node:
