@@ -250,3 +250,12 @@ def test_admin_state_round_trips_the_directory(idsync_client) -> None:
 
 def test_undeclared_query_parameter_is_scim_400(idsync_client) -> None:
     assert_scim_error(idsync_client.get(f"{BASE}/ServiceProviderConfig", params={"x": "1"}, headers=AUTH), 400)
+
+
+def test_root_query_lists_users_and_groups(idsync_client) -> None:
+    new_user(idsync_client, "root-user", displayName="Root")
+    idsync_client.post(f"{BASE}/Groups", json={"schemas": [GROUP], "displayName": "Root group"}, headers=AUTH)
+    body = idsync_client.get(
+        BASE, params={"filter": 'displayName sw "root"', "sortBy": "displayName"}, headers=AUTH
+    ).json()
+    assert [r["meta"]["resourceType"] for r in body["Resources"]] == ["User", "Group"] and body["totalResults"] == 2

@@ -169,6 +169,9 @@ class Handlers(BaseHandlers):
         return None, 204, {}
 
     # --- root search, discovery ---------------------------------------------------------
+    async def queryAll(self, tenant: str, **query: Any) -> Reply:
+        return _list(self._dir(tenant).search(ListQuery.parse(query)))
+
     async def searchAll(self, tenant: str, body: dict[str, Any]) -> Reply:
         return _list(self._dir(tenant).search(ListQuery.parse(body)))
 
