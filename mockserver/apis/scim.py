@@ -1,23 +1,191 @@
-"""SCIM 2.0 directory handlers (RFC 7644). STUB: replaced by the full implementation."""
+"""SCIM 2.0 directory handlers (RFC 7644): operationIds of specs/scim.yaml.
+
+Each handler parses, makes one call on the tenant's :class:`Directory`, and renders the
+result as ``application/scim+json`` with ``ETag``/``Location`` (RFC 7644 §3.1, §3.14).
+Stored locations are paths (``/scim/{tenant}/v2/Users/{id}``); they are made absolute with
+the request's own origin on the way out, so the same world serves any host and port.
+"""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from connexion import request
+
 from mockserver.apis.base import BaseHandlers, ErrorResponse, json_error
-from mockserver.domain.errors import DomainError
+from mockserver.domain.errors import DomainError, NotFound, NotImplementedByMock
+from mockserver.domain.scim import Directory, ListQuery, Page, discovery, etag_matches
+from mockserver.domain.scim.schema import LIST_RESPONSE
+from mockserver.runtime import Runtime
+
+# Both request media types are declared on purpose (RFC 7644 §3.1); Connexion warns per request.
+logging.getLogger("connexion.operations.openapi").setLevel(logging.ERROR)
 
 SCIM_JSON = "application/scim+json"
 ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error"
+Reply = tuple[Any, int, dict[str, str]]
 
 
 def render_error(err: DomainError) -> ErrorResponse:
-    """RFC 7644 §3.12: ``{schemas, status (string), scimType?, detail}`` as ``application/scim+json``."""
+    """RFC 7644 §3.12: ``{schemas, status (string), scimType?, detail}`` as ``application/scim+json``;
+    a 401 carries the RFC 6750 §3 ``WWW-Authenticate`` challenge."""
     body: dict[str, Any] = {"schemas": [ERROR_SCHEMA], "status": str(err.status), "detail": err.detail}
     if err.scim_type:
         body["scimType"] = err.scim_type
-    return json_error(err, body, SCIM_JSON)
+    rendered = json_error(err, body, SCIM_JSON)
+    if err.status == 401:
+        rendered.headers.setdefault("WWW-Authenticate", 'Bearer realm="scim", error="invalid_token"')
+    return rendered
+
+
+def _absolute(value: Any, origin: str) -> Any:
+    """Every ``location``/``$ref`` path made absolute with ``origin`` (RFC 7643 §3.1 ``meta.location``)."""
+    if isinstance(value, dict):
+        return {
+            k: (
+                origin + v
+                if k in ("location", "$ref") and isinstance(v, str) and v.startswith("/")
+                else _absolute(v, origin)
+            )
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_absolute(v, origin) for v in value]
+    return value
+
+
+def _origin() -> str:
+    url = request.url
+    return f"{url.scheme}://{url.netloc}"
+
+
+def _reply(body: Any, status: int = 200, etag: str | None = None) -> Reply:
+    headers = {"Content-Type": SCIM_JSON}
+    if etag:
+        headers["ETag"] = etag
+    return _absolute(body, _origin()), status, headers
+
+
+def _list(page: Page) -> Reply:
+    body = {
+        "schemas": [LIST_RESPONSE],
+        "totalResults": page.total_results,
+        "itemsPerPage": len(page.resources),
+        "startIndex": page.start_index,
+        "Resources": page.resources,
+    }
+    return _reply(body)
 
 
 class Handlers(BaseHandlers):
-    """operationIds of specs/scim.yaml."""
+    """operationIds of specs/scim.yaml; ``Users``/``Groups`` share one implementation per verb."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        super().__init__(runtime)
+        self.world.directories.quirk = self.world.quirk  # planted faults reach the directories
+
+    def check_bearer(self, token: str, path_params: dict[str, Any], headers: dict[str, str]) -> dict[str, Any] | None:
+        """RFC 6750: the tenant's own tokens; an unknown tenant is 401 like a wrong token."""
+        try:
+            directory = self.world.directories.get(str(path_params.get("tenant", "")))
+        except NotFound:
+            return None
+        return {"sub": f"scim:{directory.name}"} if directory.token_valid(token) else None
+
+    def _dir(self, tenant: str) -> Directory:
+        return self.world.directories.get(tenant)
+
+    # --- shared verbs ---------------------------------------------------------------------
+    def _one(self, tenant: str, resource: dict[str, Any], query: dict[str, Any], status: int = 200) -> Reply:
+        """One resource with ``attributes``/``excludedAttributes`` applied, ``ETag`` and (201) ``Location``."""
+        q = ListQuery.parse(query)
+        body, code, headers = _reply(
+            self._dir(tenant).project(resource, q.attributes, q.excluded), status, resource["meta"]["version"]
+        )
+        if status == 201:
+            headers["Location"] = _origin() + resource["meta"]["location"]
+        return body, code, headers
+
+    def _get(self, tenant: str, resource: dict[str, Any], query: dict[str, Any]) -> Reply:
+        """RFC 7644 §3.14 / RFC 7232 §3.2: ``If-None-Match`` naming the current version → 304."""
+        version = resource["meta"]["version"]
+        if etag_matches(version, request.headers.get("if-none-match") or "\0"):
+            return None, 304, {"ETag": version}
+        return self._one(tenant, resource, query)
+
+    # --- Users ----------------------------------------------------------------------------
+    async def listUsers(self, tenant: str, **query: Any) -> Reply:
+        return _list(self._dir(tenant).list_users(ListQuery.parse(query)))
+
+    async def searchUsers(self, tenant: str, body: dict[str, Any]) -> Reply:
+        return _list(self._dir(tenant).list_users(ListQuery.parse(body)))
+
+    async def createUser(self, tenant: str, body: dict[str, Any], **query: Any) -> Reply:
+        return self._one(tenant, self._dir(tenant).create_user(body), query, 201)
+
+    async def getUser(self, tenant: str, id: str, **query: Any) -> Reply:
+        return self._get(tenant, self._dir(tenant).get_user(id), query)
+
+    async def replaceUser(self, tenant: str, id: str, body: dict[str, Any], **query: Any) -> Reply:
+        return self._one(
+            tenant, self._dir(tenant).replace_user(id, body, if_match=request.headers.get("if-match")), query
+        )
+
+    async def patchUser(self, tenant: str, id: str, body: dict[str, Any], **query: Any) -> Reply:
+        return self._one(
+            tenant, self._dir(tenant).patch_user(id, body, if_match=request.headers.get("if-match")), query
+        )
+
+    async def deleteUser(self, tenant: str, id: str, **headers: Any) -> Reply:
+        self._dir(tenant).delete_user(id, if_match=request.headers.get("if-match"))
+        return None, 204, {}
+
+    # --- Groups ---------------------------------------------------------------------------
+    async def listGroups(self, tenant: str, **query: Any) -> Reply:
+        return _list(self._dir(tenant).list_groups(ListQuery.parse(query)))
+
+    async def searchGroups(self, tenant: str, body: dict[str, Any]) -> Reply:
+        return _list(self._dir(tenant).list_groups(ListQuery.parse(body)))
+
+    async def createGroup(self, tenant: str, body: dict[str, Any], **query: Any) -> Reply:
+        return self._one(tenant, self._dir(tenant).create_group(body), query, 201)
+
+    async def getGroup(self, tenant: str, id: str, **query: Any) -> Reply:
+        return self._get(tenant, self._dir(tenant).get_group(id), query)
+
+    async def replaceGroup(self, tenant: str, id: str, body: dict[str, Any], **query: Any) -> Reply:
+        return self._one(
+            tenant, self._dir(tenant).replace_group(id, body, if_match=request.headers.get("if-match")), query
+        )
+
+    async def patchGroup(self, tenant: str, id: str, body: dict[str, Any], **query: Any) -> Reply:
+        return self._one(
+            tenant, self._dir(tenant).patch_group(id, body, if_match=request.headers.get("if-match")), query
+        )
+
+    async def deleteGroup(self, tenant: str, id: str, **headers: Any) -> Reply:
+        self._dir(tenant).delete_group(id, if_match=request.headers.get("if-match"))
+        return None, 204, {}
+
+    # --- root search, bulk, discovery -----------------------------------------------------
+    async def searchAll(self, tenant: str, body: dict[str, Any]) -> Reply:
+        return _list(self._dir(tenant).search(ListQuery.parse(body)))
+
+    async def bulk(self, tenant: str, body: Any = None) -> Reply:
+        raise NotImplementedByMock("Bulk operations are not supported (ServiceProviderConfig bulk.supported is false)")
+
+    async def getServiceProviderConfig(self, tenant: str) -> Reply:
+        return _reply(discovery.service_provider_config(self._dir(tenant).base_path))
+
+    async def listResourceTypes(self, tenant: str) -> Reply:
+        return _reply(discovery.resource_types(self._dir(tenant).base_path))
+
+    async def getResourceType(self, tenant: str, id: str) -> Reply:
+        return _reply(discovery.resource_type(self._dir(tenant).base_path, id))
+
+    async def listSchemas(self, tenant: str) -> Reply:
+        return _reply(discovery.schemas(self._dir(tenant).base_path))
+
+    async def getSchema(self, tenant: str, id: str) -> Reply:
+        return _reply(discovery.schema(self._dir(tenant).base_path, id))

@@ -1,58 +1,55 @@
 """SCIM 2.0 directories (RFC 7643 / RFC 7644): one per tenant, the hub every vendor syncs through.
 
-INTERFACE STUB: the full directory (filters, PATCH, paging, ETags, indexes) replaces the
-bodies; the names and signatures below are what the vendor domains rely on.
+``Directories`` holds the tenants by name; a :class:`Directory` is one tenant's users,
+groups and bearer tokens. Modules: ``schema`` (attribute definitions), ``paths`` and
+``filter`` (RFC 7644 §3.4.2.2 grammar), ``query`` (paging, sorting, projection),
+``validate``, ``patch`` (§3.5.2), ``members``, ``directory`` (the store), ``discovery``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from mockserver.domain.clock import Clock
 from mockserver.domain.errors import NotFound
+from mockserver.domain.planted import planted
+from mockserver.domain.scim.directory import Directory, Page, check_etag, etag_matches
+from mockserver.domain.scim.query import ListQuery
+from mockserver.domain.scim.schema import GROUP_TYPE, USER_TYPE
 
+__all__ = ["PLANTED_FAULTS", "Directories", "Directory", "ListQuery", "Page", "check_etag", "etag_matches"]
 
-class Directory:
-    """One SCIM tenant: users, groups and the bearer tokens it accepts."""
-
-    def __init__(self, name: str, clock: Clock) -> None:
-        self.name = name
-        self.clock = clock
-        self.tokens: dict[str, float | None] = {}
-        self._users: dict[str, dict[str, Any]] = {}
-        self._groups: dict[str, dict[str, Any]] = {}
-
-    def add_token(self, token: str, expires_at: float | None = None) -> None:
-        """Accept ``token`` until ``expires_at`` (epoch seconds on the mock clock; None = never)."""
-        self.tokens[token] = expires_at
-
-    def revoke_token(self, token: str) -> None:
-        """Stop accepting ``token``; unknown tokens are ignored."""
-        self.tokens.pop(token, None)
-
-    def token_valid(self, token: str) -> bool:
-        """RFC 6750 §3.1: a token that is unknown, revoked or expired is ``invalid_token``."""
-        if token not in self.tokens:
-            return False
-        expires = self.tokens[token]
-        return expires is None or self.clock.now() < expires
-
-    def users(self) -> Iterator[dict[str, Any]]:
-        """Every user as a SCIM resource (copies), in creation order."""
-        raise NotImplementedError
-
-    def groups(self) -> Iterator[dict[str, Any]]:
-        """Every group as a SCIM resource (copies) with ``members``, in creation order."""
-        raise NotImplementedError
+PLANTED_FAULTS = (
+    planted(
+        "scim-total-results-page-size",
+        "SCIM list totalResults reports the page size instead of every match (RFC 7644 §3.4.2)",
+        catches="paging_total_results_counts_every_match",
+    ),
+    planted(
+        "scim-patch-not-atomic",
+        "SCIM PATCH keeps the operations before a failing one (RFC 7644 §3.5.2 atomicity)",
+        catches="patch_is_atomic",
+    ),
+    planted(
+        "scim-etag-not-bumped",
+        "SCIM meta.version/ETag stays the same after a change, so If-Match cannot detect it",
+        catches="etag_bumps_and_if_match",
+    ),
+    planted(
+        "scim-expired-token-accepted",
+        "SCIM tenant keeps accepting a bearer token after its expiry on the mock clock",
+        catches="expired_token_rejected",
+    ),
+)
 
 
 class Directories:
-    """All tenants by name."""
+    """All tenants by name. ``quirk`` is set by the SCIM handlers to the world's planted faults."""
 
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
         self._by_name: dict[str, Directory] = {}
+        self.quirk = _no_quirk
 
     def get(self, name: str) -> Directory:
         """The tenant ``name``; :class:`NotFound` if there is none."""
@@ -64,7 +61,7 @@ class Directories:
     def ensure(self, name: str) -> Directory:
         """The tenant ``name``, created empty if missing."""
         if name not in self._by_name:
-            self._by_name[name] = Directory(name, self.clock)
+            self._by_name[name] = Directory(name, self.clock, lambda q: self.quirk(q))
         return self._by_name[name]
 
     def drop(self, name: str) -> None:
@@ -76,13 +73,30 @@ class Directories:
         return sorted(self._by_name)
 
     def load(self, data: dict[str, Any]) -> None:
-        """Replace all tenants from the seed's ``scim`` section."""
+        """Replace all tenants from the seed's ``scim`` section (``{tenants: {name: {tokens, users, groups}}}``).
+
+        Tokens are strings or ``{token, expires_at}``; users and groups are SCIM resources,
+        with or without ``id``/``meta`` (kept when given, so ``load(export())`` round-trips).
+        """
         self._by_name = {}
         for name, tenant in (data.get("tenants") or {}).items():
             directory = self.ensure(str(name))
+            tenant = tenant or {}
             for token in tenant.get("tokens") or []:
-                directory.add_token(str(token))
+                if isinstance(token, dict):
+                    directory.add_token(str(token["token"]), token.get("expires_at"))
+                else:
+                    directory.add_token(str(token))
+            for user in tenant.get("users") or []:
+                directory.load_resource(USER_TYPE, user)
+            for group in tenant.get("groups") or []:
+                directory.load_resource(GROUP_TYPE, group, check_members=False)
+            directory.check_all_members()
 
     def export(self) -> dict[str, Any]:
-        """Seed-shaped state."""
-        return {"tenants": {n: {"tokens": list(d.tokens)} for n, d in self._by_name.items()}}
+        """Seed-shaped state; ``load(export())`` gives an identical state."""
+        return {"tenants": {n: d.export() for n, d in self._by_name.items()}}
+
+
+def _no_quirk(name: str) -> bool:
+    return False
