@@ -96,6 +96,7 @@ class UserGroups:
         if not isinstance(data, dict):
             raise BadRequest("user_group: value is required")
         paths = parse_mask(body.get("updateMask", ""))
+        self._check_formats(data)
         if group["isExternal"] and (
             {"name", "users"} & set(paths) or (data.get("isDefault") is True and "is_default" in paths)
         ):
@@ -155,6 +156,12 @@ class UserGroups:
         return {}
 
     # -- validation -------------------------------------------------------------------------
+
+    def _check_formats(self, data: Json) -> None:
+        """buf.validate checks the whole message, masked or not: ids must be UUIDs."""
+        for user_id in data.get("userIds") or []:
+            require_uuid(user_id, "user_group.user_ids")
+        self._resources(data.get("resources"))
 
     def _internal(self, group_id: str) -> Json:
         group = self.state.group(group_id)
