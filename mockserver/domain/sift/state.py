@@ -49,7 +49,8 @@ def default_seed() -> Json:
     return {
         "organization": {"organizationId": ORG_ID, "organizationName": "idsync Example Org"},
         "tokenLifetimeSeconds": TOKEN_LIFETIME_SECONDS,
-        "apiKeys": {"idsync-token": ADMIN_USER_ID},
+        "adminUserId": ADMIN_USER_ID,
+        "apiKeys": {},
         "roles": [
             {"roleId": rid, "name": name, "description": ROLE_DESCRIPTIONS[name], "roleOrder": i}
             for i, (name, rid) in enumerate(ROLE_IDS.items(), 1)
@@ -107,6 +108,7 @@ class SiftState:
         self.groups: dict[str, Json] = {}
         self.roles: list[Json] = []
         self.api_keys: dict[str, str] = {}
+        self.admin_user_id = ADMIN_USER_ID
         self.token_lifetime = TOKEN_LIFETIME_SECONDS
         self.external_sync: Json | None = None
         self.tokens: list[Json] = []
@@ -119,8 +121,14 @@ class SiftState:
 
     def load(self, data: dict[str, Any]) -> None:
         """Replace the state from a seed section (missing keys take the default world) or an export."""
-        merged = default_seed() | copy.deepcopy(data)
+        try:
+            self._load(default_seed() | copy.deepcopy(data))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise BadRequest(f"invalid sift seed section: {exc!r}") from None
+
+    def _load(self, merged: Json) -> None:
         self.org = dict(merged["organization"])
+        self.admin_user_id = str(merged["adminUserId"])
         self.token_lifetime = int(merged["tokenLifetimeSeconds"])
         self.api_keys = {str(k): str(v) for k, v in dict(merged["apiKeys"]).items()}
         self.roles = [dict(r) for r in merged["roles"]]
@@ -136,6 +144,7 @@ class SiftState:
             {
                 "organization": self.org,
                 "tokenLifetimeSeconds": self.token_lifetime,
+                "adminUserId": self.admin_user_id,
                 "apiKeys": self.api_keys,
                 "roles": self.roles,
                 "users": list(self.users.values()),
@@ -157,11 +166,12 @@ class SiftState:
 
         Sift docs (set-up-api-access, manage-user-access): keys are user-associated, and
         "Deactivating a user account automatically deactivates all API keys associated with that
-        user". The world's generic bearer tokens act as the organisation's first admin.
+        user". The world's bearer tokens (``idsync-token``) are the API keys of ``adminUserId``;
+        the seed's ``apiKeys`` maps further keys to users.
         """
         user_id = self.api_keys.get(token)
         if user_id is None and self.world.credentials.bearer_ok(token):
-            user_id = next(iter(self.api_keys.values()), ADMIN_USER_ID)
+            user_id = self.admin_user_id
         user = self.users.get(user_id or "")
         return user_id if user is not None and user["membership"] == "active" else None
 
