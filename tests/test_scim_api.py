@@ -121,3 +121,111 @@ def test_errors_are_scim_bodies(idsync_client) -> None:
     bad_type = idsync_client.post(f"{BASE}/Users", content=b"x", headers={**AUTH, "Content-Type": "text/plain"})
     assert_scim_error(bad_type, 415)
     assert_scim_error(idsync_client.post(f"{BASE}/Bulk", json={}, headers=AUTH), 501)
+
+
+BAD_INPUTS = [
+    ("post", "/Users", b'{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "\xff"}', 400),
+    ("post", "/Users", b'{"schemas": [', 400),
+    ("post", "/Users", b"[]", 400),
+    ("post", "/Users", b'{"schemas": "nope", "userName": "x"}', 400),
+    ("post", "/Users", b'{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": ["x"]}', 400),
+    (
+        "post",
+        "/Users",
+        b'{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "x", "active": "yes"}',
+        400,
+    ),
+    (
+        "post",
+        "/Groups",
+        b'{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "g", "members": [{}]}',
+        400,
+    ),
+    ("patch", "/Users/{id}", b'{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": "x"}', 400),
+    (
+        "patch",
+        "/Users/{id}",
+        b'{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{"op": 1}]}',
+        400,
+    ),
+    ("put", "/Users/{id}", b'{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"]}', 400),
+    ("put", "/Users/unknown", b'{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "z"}', 404),
+    ("post", "/.search", b'{"count": "ten"}', 400),
+    ("post", "/Users/.search", b'{"startIndex": 1.5}', 400),
+    ("get", "/Users?count=abc", b"", 400),
+    ("get", "/Users?sortBy=nosuch", b"", 400),
+    ("get", "/Users?sortOrder=sideways", b"", 400),
+    ("get", "/Users?unknownParam=1", b"", 400),
+    ("get", "/Schemas/urn:nope", b"", 404),
+    ("get", "/ResourceTypes/Nope", b"", 404),
+]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status"), BAD_INPUTS, ids=[f"{m} {p} {i}" for i, (m, p, _, _) in enumerate(BAD_INPUTS)]
+)
+def test_bad_input_gets_scim_error_and_changes_nothing(
+    idsync_app, idsync_client, method: str, path: str, body: bytes, status: int
+) -> None:
+    user = new_user(idsync_client, "keeper")
+    before = idsync_app.runtime.world.directories.export()
+    headers = {**AUTH, "Content-Type": "application/scim+json"}
+    response = idsync_client.request(
+        method.upper(), BASE + path.replace("{id}", user["id"]), content=body or None, headers=headers
+    )
+    assert_scim_error(response, status)
+    assert idsync_app.runtime.world.directories.export() == before
+
+
+def test_json_content_type_and_projection_over_http(idsync_client) -> None:
+    user = new_user(
+        idsync_client, "proj", name={"givenName": "P", "familyName": "Q"}, emails=[{"value": "p@q", "type": "work"}]
+    )
+    listed = idsync_client.get(
+        f"{BASE}/Users", params={"attributes": "name.familyName", "filter": 'userName eq "proj"'}, headers=AUTH
+    ).json()
+    assert listed["Resources"] == [{"schemas": [USER], "id": user["id"], "name": {"familyName": "Q"}}]
+    plain = idsync_client.put(
+        f"{BASE}/Users/{user['id']}?excludedAttributes=meta",
+        content=b'{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "proj", "title": "T"}',
+        headers={**AUTH, "Content-Type": "application/json"},
+    )
+    assert plain.status_code == 200 and plain.headers["content-type"].startswith("application/scim+json")
+    assert "meta" not in plain.json() and plain.headers["etag"] != user["meta"]["version"]
+
+
+def test_if_none_match_and_if_match_on_groups(idsync_client) -> None:
+    group = idsync_client.post(f"{BASE}/Groups", json={"schemas": [GROUP], "displayName": "G"}, headers=AUTH).json()
+    etag = group["meta"]["version"]
+    assert idsync_client.get(f"{BASE}/Groups/{group['id']}", headers={**AUTH, "If-None-Match": etag}).status_code == 304
+    ops = {"schemas": [PATCH], "Operations": [{"op": "replace", "path": "displayName", "value": "H"}]}
+    assert (
+        idsync_client.patch(f"{BASE}/Groups/{group['id']}", json=ops, headers={**AUTH, "If-Match": etag}).status_code
+        == 200
+    )
+    assert_scim_error(
+        idsync_client.patch(f"{BASE}/Groups/{group['id']}", json=ops, headers={**AUTH, "If-Match": etag}), 412
+    )
+    assert_scim_error(idsync_client.delete(f"{BASE}/Groups/{group['id']}", headers={**AUTH, "If-Match": etag}), 412)
+    assert idsync_client.delete(f"{BASE}/Groups/{group['id']}", headers={**AUTH, "If-Match": "*"}).status_code == 204
+
+
+def test_discovery_endpoints(idsync_client) -> None:
+    spc = idsync_client.get(f"{BASE}/ServiceProviderConfig", headers=AUTH).json()
+    assert spc["patch"]["supported"] and not spc["bulk"]["supported"] and not spc["changePassword"]["supported"]
+    assert spc["authenticationSchemes"][0]["type"] == "oauthbearertoken"
+    types = idsync_client.get(f"{BASE}/ResourceTypes", headers=AUTH).json()
+    assert {t["id"] for t in types["Resources"]} == {"User", "Group"} and types["totalResults"] == 2
+    user_type = idsync_client.get(f"{BASE}/ResourceTypes/User", headers=AUTH).json()
+    assert user_type["schemaExtensions"][0]["schema"].endswith("enterprise:2.0:User")
+    schemas = idsync_client.get(f"{BASE}/Schemas", headers=AUTH).json()
+    assert len(schemas["Resources"]) == 3
+    assert schemas["Resources"][0]["meta"]["location"].startswith("http://testserver/scim/default/v2/Schemas/")
+
+
+def test_payload_too_large_is_scim_413() -> None:
+    from mockserver.app import create_app
+
+    with create_app(max_body_bytes=200).test_client() as client:
+        response = client.post(f"{BASE}/Users", json={"schemas": [USER], "userName": "x" * 500}, headers=AUTH)
+    assert_scim_error(response, 413)

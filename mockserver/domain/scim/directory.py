@@ -338,11 +338,11 @@ class Directory:
     def _list(self, rtypes: tuple[ResourceType, ...], query: ListQuery) -> Page:
         """Filter, count, sort, page, project (RFC 7644 §3.4.2): pages never copy all resources."""
         matched: list[tuple[ResourceType, dict[str, Any]]] | None = (
-            [] if query.filter or len(rtypes) > 1 or query.sort_by else None
+            [] if query.filter is not None or len(rtypes) > 1 or query.sort_by else None
         )
         for rtype in rtypes:
             store = self._store(rtype)
-            if query.filter:
+            if query.filter is not None:
                 node, predicate = compile_filter(query.filter, rtype, lenient=len(rtypes) > 1)
                 needs_view = ("groups" if rtype is USER_TYPE else "members") in query.filter.lower()
                 pool = self._candidates(rtype, node)

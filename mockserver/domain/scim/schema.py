@@ -151,6 +151,7 @@ def _multi(
 
 #: RFC 7643 §3.1 common attributes: not part of any schema, present on every resource.
 COMMON = (
+    Attr("schemas", "reference", multi=True, mutability="readOnly", returned="always", reference_types=("uri",)),
     Attr("id", case_exact=True, mutability="readOnly", returned="always", uniqueness="server"),
     Attr("externalId", case_exact=True),
     Attr(

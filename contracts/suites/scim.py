@@ -1,0 +1,395 @@
+"""SCIM 2.0 semantic contracts (RFC 7643 / RFC 7644), runnable against the mock or a real server.
+
+Every check creates its own resources under a random ``userName`` prefix, so it can run on a
+shared directory; the SCIM base URL is ``base_urls["scim"]`` when given (a real server's
+``.../scim/v2``), else ``/scim/{tenant}/v2`` on the target (the mock).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+
+from contracts.scenario import contract, require
+from contracts.target import Target
+
+USER = "urn:ietf:params:scim:schemas:core:2.0:User"
+GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group"
+PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
+SCIM_JSON = "application/scim+json"
+
+
+def scim_base(target: Target, tenant: str | None = None) -> str:
+    """Base URL of the tenant's SCIM service provider."""
+    if "scim" in target.base_urls and tenant is None:
+        return target.base_urls["scim"].rstrip("/")
+    return f"{target.root}/scim/{tenant or target.credentials.scim_tenant}/v2"
+
+
+@contextmanager
+def scim_client(target: Target, token: str | None = None, tenant: str | None = None) -> Iterator[httpx.Client]:
+    """An httpx client on the SCIM base with the target's bearer token (or ``token``)."""
+    headers = {"Authorization": f"Bearer {token}"} if token else target.auth_headers("scim")
+    with httpx.Client(base_url=scim_base(target, tenant), headers=headers, timeout=30) as client:
+        yield client
+
+
+def _tag() -> str:
+    return "ct" + uuid.uuid4().hex[:10]
+
+
+def _create_user(client: httpx.Client, user_name: str, **extra: Any) -> dict[str, Any]:
+    response = client.post("/Users", json={"schemas": [USER], "userName": user_name, **extra})
+    require(response.status_code == 201, "POST /Users answers 201 Created", "RFC 7644 §3.3", response.text)
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def _list(client: httpx.Client, **params: Any) -> dict[str, Any]:
+    response = client.get("/Users", params=params)
+    require(
+        response.status_code == 200,
+        "GET /Users answers 200",
+        "RFC 7644 §3.4.2",
+        f"{params} -> {response.status_code} {response.text}",
+    )
+    body: dict[str, Any] = response.json()
+    return body
+
+
+PEOPLE = [
+    {
+        "suffix": "ann",
+        "title": "Engineer",
+        "active": True,
+        "emails": [{"value": "ann@work.example", "type": "work"}],
+        "name": {"familyName": "Avery"},
+    },
+    {
+        "suffix": "BOB",
+        "title": "engineering lead",
+        "active": False,
+        "emails": [{"value": "bob@home.example", "type": "home"}],
+    },
+    {
+        "suffix": "cid",
+        "active": True,
+        "emails": [{"value": "cid@work.example", "type": "work"}, {"value": "c@home.example", "type": "home"}],
+    },
+    {"suffix": "dee", "title": "Manager", "name": {"familyName": "Dee"}},
+]
+
+# (filter template, reference predicate over the created resources); {t} is the run's prefix.
+FILTERS: list[tuple[str, Callable[[dict[str, Any]], bool]]] = [
+    ('userName sw "{t}" and title co "ENGINEER"', lambda u: "engineer" in u.get("title", "").lower()),
+    ('userName sw "{t}" and userName ew "bob"', lambda u: u["userName"].lower().endswith("bob")),
+    ('userName sw "{t}" and not (title pr)', lambda u: "title" not in u),
+    (
+        'userName sw "{t}" and emails[type eq "work" and value co "@work.example"]',
+        lambda u: any(e.get("type") == "work" for e in u.get("emails", [])),
+    ),
+    (
+        'userName sw "{t}" and (active eq false or name.familyName eq "dee")',
+        lambda u: u.get("active") is False or u.get("name", {}).get("familyName", "").lower() == "dee",
+    ),
+    (
+        'userName sw "{t}" and emails.type eq "home" and not (emails.type eq "work")',
+        lambda u: {e.get("type") for e in u.get("emails", [])} == {"home"},
+    ),
+    ('userName SW "{t}" AND title GE "f"', lambda u: "title" in u and u["title"].lower() >= "f"),
+]
+
+
+@contract("scim", level="semantic", source="RFC 7644 §3.4.2.2")
+def filter_agrees_with_reference(target: Target) -> None:
+    """Filters (and/or/not, value paths, sub-attributes, caseExact) select what a reference evaluation selects."""
+    tag = _tag()
+    with scim_client(target) as client:
+        created = [
+            _create_user(client, f"{tag}{p['suffix']}", **{k: v for k, v in p.items() if k != "suffix"}) for p in PEOPLE
+        ]
+        for template, predicate in FILTERS:
+            flt = template.format(t=tag)
+            got = sorted(r["id"] for r in _list(client, filter=flt)["Resources"])
+            want = sorted(u["id"] for u in created if predicate(u))
+            require(
+                got == want,
+                "filter results match the reference evaluation",
+                "RFC 7644 §3.4.2.2",
+                f"{flt}: got {got}, want {want}",
+            )
+
+
+@contract("scim", level="semantic", source="RFC 7644 §3.4.2.4")
+def paging_total_results_counts_every_match(target: Target) -> None:
+    """totalResults counts every match on every page; pages of count=2 tile the result; count=0 returns none."""
+    tag = _tag()
+    with scim_client(target) as client:
+        ids = {_create_user(client, f"{tag}{i}")["id"] for i in range(5)}
+        flt = f'userName sw "{tag}"'
+        seen: list[str] = []
+        for start in (1, 3, 5):
+            page = _list(client, filter=flt, startIndex=start, count=2, sortBy="userName")
+            require(
+                page["totalResults"] == 5,
+                "totalResults is the number of matches, not the page size",
+                "RFC 7644 §3.4.2",
+                str(page),
+            )
+            require(
+                page["startIndex"] == start and page["itemsPerPage"] == len(page["Resources"]),
+                "startIndex/itemsPerPage describe the page",
+                "RFC 7644 §3.4.2.4",
+                str(page),
+            )
+            seen += [r["id"] for r in page["Resources"]]
+        require(
+            len(seen) == 5 and set(seen) == ids,
+            "consecutive pages return every match exactly once",
+            "RFC 7644 §3.4.2.4",
+            str(seen),
+        )
+        empty = _list(client, filter=flt, count=0)
+        require(
+            empty["totalResults"] == 5 and not empty.get("Resources"),
+            "count=0 returns only totalResults",
+            "RFC 7644 §3.4.2.4",
+            str(empty),
+        )
+        beyond = _list(client, filter=flt, startIndex=99, count=-1)
+        require(
+            beyond["totalResults"] == 5 and not beyond.get("Resources"),
+            "a start past the end is an empty page, negative count is 0",
+            "RFC 7644 §3.4.2.4",
+            str(beyond),
+        )
+
+
+@contract("scim", level="semantic", source="RFC 7644 §3.5.2")
+def patch_is_atomic(target: Target) -> None:
+    """A PATCH whose last operation fails changes nothing (and the error is a SCIM 400)."""
+    with scim_client(target) as client:
+        user = _create_user(client, _tag(), title="Before", emails=[{"value": "a@b.example", "type": "work"}])
+        body = {
+            "schemas": [PATCH],
+            "Operations": [
+                {"op": "replace", "path": "title", "value": "After"},
+                {"op": "add", "path": "nickName", "value": "nick"},
+                {"op": "replace", "path": 'emails[type eq "pager"].value', "value": "x@y.example"},
+            ],
+        }
+        response = client.patch(f"/Users/{user['id']}", json=body)
+        require(
+            response.status_code == 400,
+            "a PATCH with a failing operation is rejected",
+            "RFC 7644 §3.5.2",
+            response.text,
+        )
+        after = client.get(f"/Users/{user['id']}").json()
+        require(
+            after == user,
+            "a rejected PATCH leaves the resource unchanged",
+            "RFC 7644 §3.5.2 (atomic)",
+            f"before {user}\nafter {after}",
+        )
+        ok = client.patch(f"/Users/{user['id']}", json={"schemas": [PATCH], "Operations": body["Operations"][:2]})
+        require(
+            ok.status_code == 200 and ok.json().get("title") == "After" and ok.json().get("nickName") == "nick",
+            "valid operations apply in order",
+            "RFC 7644 §3.5.2",
+            ok.text,
+        )
+
+
+@contract("scim", level="semantic", source="RFC 7644 §3.14")
+def etag_bumps_and_if_match(target: Target) -> None:
+    """ETag equals meta.version, changes on every modification, and If-Match/If-None-Match are honoured."""
+    with scim_client(target) as client:
+        user = _create_user(client, _tag())
+        v1 = user["meta"]["version"]
+        got = client.get(f"/Users/{user['id']}")
+        require(got.headers.get("etag") == v1, "ETag header equals meta.version", "RFC 7644 §3.14", str(got.headers))
+        require(
+            client.get(f"/Users/{user['id']}", headers={"If-None-Match": v1}).status_code == 304,
+            "If-None-Match with the current ETag is 304",
+            "RFC 7232 §3.2",
+        )
+        patched = client.patch(
+            f"/Users/{user['id']}",
+            json={"schemas": [PATCH], "Operations": [{"op": "replace", "path": "title", "value": "x"}]},
+            headers={"If-Match": v1},
+        )
+        require(patched.status_code == 200, "If-Match with the current ETag succeeds", "RFC 7644 §3.14", patched.text)
+        v2 = patched.json()["meta"]["version"]
+        require(
+            v2 != v1 and patched.headers.get("etag") == v2,
+            "a modification yields a new version",
+            "RFC 7644 §3.14",
+            f"{v1} -> {v2}",
+        )
+        stale = client.put(
+            f"/Users/{user['id']}", json={"schemas": [USER], "userName": user["userName"]}, headers={"If-Match": v1}
+        )
+        require(stale.status_code == 412, "If-Match with a stale ETag is 412", "RFC 7644 §3.14", stale.text)
+        require(
+            client.delete(f"/Users/{user['id']}", headers={"If-Match": v1}).status_code == 412,
+            "DELETE with a stale If-Match is 412",
+            "RFC 7644 §3.14",
+        )
+        require(
+            client.get(f"/Users/{user['id']}", headers={"If-None-Match": v1}).status_code == 200,
+            "a stale If-None-Match gets the resource",
+            "RFC 7232 §3.2",
+        )
+
+
+@contract("scim", level="semantic", source="RFC 7643 §4.1.1; RFC 7644 §3.3")
+def username_unique_case_insensitive(target: Target) -> None:
+    """A second user whose userName differs only in case is 409 with scimType uniqueness."""
+    with scim_client(target) as client:
+        name = _tag()
+        _create_user(client, name.lower())
+        dup = client.post("/Users", json={"schemas": [USER], "userName": name.upper()})
+        body = dup.json() if dup.headers.get("content-type", "").startswith(SCIM_JSON) else {}
+        require(
+            dup.status_code == 409 and body.get("scimType") == "uniqueness",
+            "duplicate userName is 409 uniqueness",
+            "RFC 7644 §3.3",
+            dup.text,
+        )
+
+
+@contract("scim", level="semantic", source="RFC 7644 §3.6 (Inferred: members follow deletes)")
+def delete_removes_group_membership(target: Target) -> None:
+    """Deleting a user removes it from every group's members."""
+    with scim_client(target) as client:
+        keep, gone = _create_user(client, _tag()), _create_user(client, _tag())
+        group = client.post(
+            "/Groups",
+            json={"schemas": [GROUP], "displayName": _tag(), "members": [{"value": keep["id"]}, {"value": gone["id"]}]},
+        )
+        require(group.status_code == 201, "POST /Groups answers 201", "RFC 7644 §3.3", group.text)
+        require(client.delete(f"/Users/{gone['id']}").status_code == 204, "DELETE answers 204", "RFC 7644 §3.6")
+        members = [m["value"] for m in client.get(f"/Groups/{group.json()['id']}").json().get("members", [])]
+        require(members == [keep["id"]], "a deleted user is no longer a member", "RFC 7644 §3.6", str(members))
+
+
+@contract("scim", level="semantic", source="RFC 7644 §4; RFC 7643 §5-§7")
+def discovery_tells_the_truth(target: Target) -> None:
+    """ServiceProviderConfig, ResourceTypes and Schemas describe what the server actually does."""
+    with scim_client(target) as client:
+        spc = client.get("/ServiceProviderConfig").json()
+        require(spc.get("authenticationSchemes"), "authenticationSchemes is listed", "RFC 7643 §5", str(spc))
+        user = _create_user(client, _tag())
+        if spc["patch"]["supported"]:
+            r = client.patch(
+                f"/Users/{user['id']}",
+                json={"schemas": [PATCH], "Operations": [{"op": "add", "path": "title", "value": "t"}]},
+            )
+            require(r.status_code == 200, "patch.supported means PATCH works", "RFC 7643 §5", r.text)
+        if spc["etag"]["supported"]:
+            require(
+                client.get(f"/Users/{user['id']}").headers.get("etag"),
+                "etag.supported means ETag headers",
+                "RFC 7643 §5",
+            )
+        if spc["filter"]["supported"]:
+            limit = spc["filter"]["maxResults"]
+            page = _list(client, filter=f'userName eq "{user["userName"]}"', count=limit + 10)
+            require(
+                page["totalResults"] == 1 and len(page["Resources"]) <= limit,
+                "filter.supported means filters work within maxResults",
+                "RFC 7643 §5",
+                str(page),
+            )
+        if spc["sort"]["supported"]:
+            require(
+                client.get("/Users", params={"sortBy": "userName", "count": 1}).status_code == 200,
+                "sort.supported means sortBy works",
+                "RFC 7643 §5",
+            )
+        if not spc["bulk"]["supported"]:
+            bulk = client.post(
+                "/Bulk", json={"schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"], "Operations": []}
+            )
+            require(
+                bulk.status_code in (404, 501),
+                "bulk unsupported means no Bulk endpoint",
+                "RFC 7644 §3.7",
+                str(bulk.status_code),
+            )
+        types = {t["id"]: t for t in client.get("/ResourceTypes").json()["Resources"]}
+        require({"User", "Group"} <= set(types), "User and Group resource types", "RFC 7643 §6", str(types))
+        for t in types.values():
+            require(
+                client.get(t["endpoint"], params={"count": 1}).status_code == 200,
+                "every advertised endpoint answers",
+                "RFC 7643 §6",
+                t["endpoint"],
+            )
+            require(
+                client.get(f"/Schemas/{t['schema']}").status_code == 200,
+                "every resource type's schema is served",
+                "RFC 7643 §7",
+                t["schema"],
+            )
+        schema = client.get(f"/Schemas/{USER}").json()
+        user_name = next(a for a in schema["attributes"] if a["name"] == "userName")
+        require(
+            user_name["uniqueness"] == "server" and user_name["caseExact"] is False,
+            "userName is unique and case-insensitive",
+            "RFC 7643 §4.1.1",
+            str(user_name),
+        )
+        password = next(a for a in schema["attributes"] if a["name"] == "password")
+        require(
+            password["returned"] == "never" and "password" not in client.get(f"/Users/{user['id']}").json(),
+            "password is never returned",
+            "RFC 7643 §4.1.1",
+        )
+
+
+@contract("scim", level="semantic", source="RFC 7644 §3.12")
+def errors_are_scim_errors(target: Target) -> None:
+    """404, 400 invalidFilter and 401 answers are SCIM error bodies in application/scim+json."""
+    with scim_client(target) as client, scim_client(target, token="not-a-token") as stranger:
+        cases = [
+            (client.get(f"/Users/{uuid.uuid4()}"), 404, None),
+            (client.get("/Users", params={"filter": "userName xx"}), 400, "invalidFilter"),
+            (stranger.get("/Users"), 401, None),
+        ]
+        for response, status, scim_type in cases:
+            body = response.json() if response.headers.get("content-type", "").startswith(SCIM_JSON) else {}
+            ok = response.status_code == status and body.get("schemas") == [ERROR] and body.get("status") == str(status)
+            require(
+                ok and (scim_type is None or body.get("scimType") == scim_type),
+                "errors use the SCIM error body",
+                "RFC 7644 §3.12",
+                f"{response.status_code} {response.text}",
+            )
+
+
+@contract("scim", level="semantic", source="RFC 6750 §3.1", needs=("admin",))
+def expired_token_rejected(target: Target) -> None:
+    """A tenant token stops working once the (mock) clock passes its expiry, and a revoked one never works."""
+    assert target.admin is not None
+    admin = target.admin.http
+    saved = admin.get("/state").json()
+    tenant, token = _tag(), _tag()
+    try:
+        now = admin.get("/clock").json()["now"]
+        state = admin.get("/state").json()
+        state["scim"]["tenants"][tenant] = {"tokens": [{"token": token, "expires_at": now + 60}]}
+        admin.put("/state", json=state).raise_for_status()
+        with scim_client(target, token=token, tenant=tenant) as client:
+            require(client.get("/Users").status_code == 200, "a valid tenant token is accepted", "RFC 6750 §2.1")
+            target.admin.advance_clock(120)
+            late = client.get("/Users")
+            require(late.status_code == 401, "an expired token is rejected with 401", "RFC 6750 §3.1", late.text)
+    finally:
+        admin.put("/state", json=saved).raise_for_status()
