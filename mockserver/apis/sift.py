@@ -87,7 +87,7 @@ class Handlers(BaseHandlers):
         filter: str | None = None,
         orderBy: str | None = None,
     ) -> Reply:
-        return self.world.sift.user_groups.list(_query(pageSize, pageToken, filter, orderBy)), 200
+        return self.world.sift.user_groups.list_groups(_query(pageSize, pageToken, filter, orderBy)), 200
 
     async def UserGroupService_GetUserGroupV2(self, userGroupId: str) -> Reply:
         return self.world.sift.user_groups.get(userGroupId), 200

@@ -87,7 +87,7 @@ class ExternalSync:
 
         Inferred: ``success`` is false (and ``scimServerUrl`` empty) until a token was generated.
         """
-        found = {"success": self.state.external_sync is not None, "externalSync": self.view(origin)}
+        found: Json = {"success": self.state.external_sync is not None, "externalSync": self.view(origin)}
         if self.state.world.quirk("sift-token-shown-in-get") and self.state.tokens:
             found["externalSync"]["token"] = self.state.tokens[-1]["token"]
         return found

@@ -46,7 +46,7 @@ class UserGroups:
     def __init__(self, state: SiftState) -> None:
         self.state = state
 
-    def list(self, query: ListQuery) -> Json:
+    def list_groups(self, query: ListQuery) -> Json:
         """``ListUserGroups``: CEL variable ``name``; ``orderBy`` name/created_date/modified_date, default name."""
         orders = {
             "name": lambda g: g["name"],
@@ -72,7 +72,7 @@ class UserGroups:
             raise BadRequest("user_group: value is required")
         name = self._name(data.get("name"))
         now = self.state.now()
-        group = {
+        group: Json = {
             "userGroupId": str(uuid.uuid4()),
             "name": name,
             "roleId": self._role(data.get("roleId", "")),

@@ -141,7 +141,7 @@ def _reconcile_groups(
         name = str(scim_group.get("displayName", ""))
         group = external.get(scim_id)
         if group is None:
-            created = {"userGroupId": make_id(), "name": name, "scimGroupId": scim_id, "userIds": members}
+            created: Json = {"userGroupId": make_id(), "name": name, "scimGroupId": scim_id, "userIds": members}
             diff.created_groups.append(created)
             diff.memberships_added += [Membership(u, names[u], created["userGroupId"], name) for u in members]
             continue

@@ -243,5 +243,5 @@ def _group_record(data: Json) -> Json:
         "isExternal": bool(data.get("isExternal", False)),
         "scimGroupId": data.get("scimGroupId"),
         "createdDate": float(data.get("createdDate", SEEDED_AT)),
-        "modifiedDate": float(data.get("modifiedDate", data.get("createdDate", SEEDED_AT))),
+        "modifiedDate": float(data["modifiedDate"] if "modifiedDate" in data else data.get("createdDate", SEEDED_AT)),
     }
