@@ -148,11 +148,12 @@ def _reconcile_groups(
         diff.existing_group_count += 1
         diff.group_updates[group["userGroupId"]] = {"name": name, "userIds": members, "renamed": name != group["name"]}
         before = list(group.get("userIds") or [])
+        before_set, members_set = set(before), set(members)
         diff.memberships_added += [
-            Membership(u, names[u], group["userGroupId"], name) for u in members if u not in before
+            Membership(u, names[u], group["userGroupId"], name) for u in members if u not in before_set
         ]
         diff.memberships_removed += [
-            Membership(u, names.get(u, ""), group["userGroupId"], group["name"]) for u in before if u not in members
+            Membership(u, names.get(u, ""), group["userGroupId"], group["name"]) for u in before if u not in members_set
         ]
     for scim_id, group in external.items():
         if scim_id not in seen:
@@ -164,12 +165,12 @@ def _reconcile_groups(
 
 def _members(scim_group: Json, sift_by_scim_id: dict[str, str]) -> list[str]:
     """Sift ids of the group's members that are active upstream users, in SCIM order, once each."""
-    found: list[str] = []
+    found: dict[str, None] = {}
     for member in scim_group.get("members") or []:
         user_id = sift_by_scim_id.get(str(member.get("value")))
-        if user_id is not None and user_id not in found:
-            found.append(user_id)
-    return found
+        if user_id is not None:
+            found.setdefault(user_id)
+    return list(found)
 
 
 def apply(org: Json, diff: SyncDiff, now: float) -> None:
