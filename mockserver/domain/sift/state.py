@@ -86,7 +86,10 @@ def require_uuid(value: str, name: str) -> str:
 
 def timestamp(epoch: float) -> str:
     """protobuf JSON ``Timestamp``: RFC 3339, ``Z``, 0/3/6 fractional digits."""
-    moment = datetime.fromtimestamp(epoch, tz=UTC)
+    try:
+        moment = datetime.fromtimestamp(epoch, tz=UTC)
+    except (ValueError, OverflowError, OSError):  # the admin clock moved outside datetime's range
+        return "9999-12-31T23:59:59Z" if epoch > 0 else "0001-01-01T00:00:00Z"
     text = moment.strftime("%Y-%m-%dT%H:%M:%S")
     micros = moment.microsecond
     if micros:
