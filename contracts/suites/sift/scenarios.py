@@ -1,11 +1,4 @@
-"""Sift External Sync contracts: semantic properties and documented scenarios (research part B).
-
-Every check arranges its own upstream state through the public API: ``:generate-token`` gives a
-SCIM URL and token, the check pushes users and groups there over SCIM 2.0 (RFC 7644 §3.3) as an
-IdP would, then calls ``POST /api/v1/external-sync``. Names carry a random suffix so the checks
-do not depend on each other or on a reset. Only the token-expiry check needs the admin API (to
-move the clock).
-"""
+"""Sift documented scenarios and semantic properties, each a plain check over a Target (research part B)."""
 
 from __future__ import annotations
 
@@ -15,91 +8,18 @@ from typing import Any
 import httpx
 
 from contracts.scenario import contract, require
+from contracts.suites.sift.idp import (
+    CHANGE_LISTS,
+    GATEWAY,
+    IDP_DOC,
+    PATCH_OP,
+    PROTO,
+    SYNC_DOC,
+    USER_GROUPS_PROTO,
+    Idp,
+    created_ids,
+)
 from contracts.target import Target
-
-SYNC_DOC = "https://docs.siftstack.com/api-reference/externalsyncservice/syncorganization"
-IDP_DOC = "https://docs.siftstack.com/documentation/manage/connect-an-identity-provider"
-PROTO = "sift-stack/sift protos/sift/external_sync/v1/external_sync.proto"
-GATEWAY = "grpc-gateway runtime.HTTPStatusFromCode; Sift openapi.json rpcStatus"
-USER_GROUPS_PROTO = "sift-stack/sift protos/sift/user_groups/v2/user_groups.proto"
-SCIM_JSON = {"Content-Type": "application/scim+json"}
-USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
-GROUP_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Group"
-PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
-SYNC_FIELDS = (
-    "externalSync",
-    "existingUserCount",
-    "addedToOrganizationUserIds",
-    "createdUsers",
-    "deactivatedUserIds",
-    "existingGroupCount",
-    "createdUserGroups",
-    "deletedUserGroupNames",
-)
-CHANGE_LISTS = (
-    "addedToOrganizationUserIds",
-    "createdUsers",
-    "deactivatedUserIds",
-    "createdUserGroups",
-    "deletedUserGroupNames",
-)
-
-
-class Idp:
-    """An IdP holding the SCIM URL and token Sift handed out (docs: Manage → Generate Token)."""
-
-    def __init__(self, target: Target) -> None:
-        self.sift = target.client("sift")
-        generated = self.sift.post("/api/v1/external-sync:generate-token", json={})
-        require(generated.status_code == 200, "GenerateToken answers 200", SYNC_DOC, generated.text)
-        self.generated: dict[str, Any] = generated.json()
-        self.token: str = self.generated["token"]
-        self.url: str = self.generated["externalSync"]["scimServerUrl"].rstrip("/")
-        self.scim = httpx.Client(
-            base_url=self.url, headers={"Authorization": f"Bearer {self.token}", **SCIM_JSON}, timeout=30
-        )
-        self.suffix = uuid.uuid4().hex[:8]
-
-    def user(self, name: str, *, active: bool = True) -> dict[str, Any]:
-        body = {"schemas": [USER_SCHEMA], "userName": f"{name}-{self.suffix}@example.com", "active": active}
-        created = self.scim.post("/Users", json=body)
-        require(
-            created.status_code == 201,
-            "the SCIM server Sift hands out accepts POST /Users",
-            "RFC 7644 §3.3",
-            created.text,
-        )
-        return dict(created.json())
-
-    def group(self, name: str, members: list[dict[str, Any]]) -> dict[str, Any]:
-        body = {
-            "schemas": [GROUP_SCHEMA],
-            "displayName": f"{name}-{self.suffix}",
-            "members": [{"value": m["id"]} for m in members],
-        }
-        created = self.scim.post("/Groups", json=body)
-        require(
-            created.status_code == 201,
-            "the SCIM server Sift hands out accepts POST /Groups",
-            "RFC 7644 §3.3",
-            created.text,
-        )
-        return dict(created.json())
-
-    def sync(self) -> dict[str, Any]:
-        synced = self.sift.post("/api/v1/external-sync", json={})
-        require(synced.status_code == 200, "SyncOrganization answers 200", SYNC_DOC, synced.text)
-        body: dict[str, Any] = synced.json()
-        missing = [f for f in SYNC_FIELDS if f not in body]
-        require(not missing, "SyncOrganizationResponse carries all eight fields", SYNC_DOC, f"missing {missing}")
-        return body
-
-    def close(self) -> None:
-        self.scim.close()
-
-
-def _created_ids(body: dict[str, Any]) -> dict[str, str]:
-    return {u["userName"]: u["userId"] for u in body["createdUsers"]}
 
 
 @contract("sift", level="scenario", source=IDP_DOC)
@@ -110,7 +30,7 @@ def sync_creates_pushed_users_and_external_groups(target: Target) -> None:
         ada, bob = idp.user("ada"), idp.user("bob")
         eng = idp.group("eng", [ada])
         body = idp.sync()
-        created = _created_ids(body)
+        created = created_ids(body)
         require({ada["userName"], bob["userName"]} <= set(created), "new IdP users are created", IDP_DOC, str(body))
         groups = [g for g in body["createdUserGroups"] if g["name"] == eng["displayName"]]
         require(
@@ -205,7 +125,7 @@ def gone_users_are_deactivated_not_deleted(target: Target) -> None:
     idp = Idp(target)
     try:
         gone, inactive = idp.user("gone"), idp.user("inactive")
-        ids = _created_ids(idp.sync())
+        ids = created_ids(idp.sync())
         require(idp.scim.delete(f"/Users/{gone['id']}").status_code == 204, "SCIM DELETE works", "RFC 7644 §3.6")
         patch = {
             "schemas": [PATCH_OP],
@@ -274,7 +194,7 @@ def runs_recorded_with_full_diff(target: Target) -> None:
         require(runs, "a sync records a run", PROTO)
         run = idp.sift.get(f"/api/v1/external-sync/runs/{runs[0]['externalSyncRunId']}").json()["externalSyncRun"]
         activated = {u["userId"] for u in run["diff"]["usersActivated"]}
-        reported = set(_created_ids(body).values()) | set(body["addedToOrganizationUserIds"])
+        reported = set(created_ids(body).values()) | set(body["addedToOrganizationUserIds"])
         require(
             activated == reported, "the newest run's diff is this sync's change", PROTO, f"{activated} != {reported}"
         )
@@ -362,148 +282,3 @@ def scim_token_expires_after_lifetime(target: Target) -> None:
         )
     finally:
         idp.close()
-
-
-class _Model:
-    """Reference model of one IdP history and of what Sift should hold for it (research B6 point 3).
-
-    ``upstream``: userName → active flag (absent = not in SCIM); ``sift``: userName → ``active`` or
-    ``deactivated`` for users a sync has seen. ``groups``: name → (SCIM id, member userNames) upstream;
-    ``synced``: SCIM id → name of the external groups Sift holds (matched by SCIM id). Only this
-    model's own names (random suffix) are compared, so the check also runs against a shared,
-    non-empty organisation.
-    """
-
-    def __init__(self) -> None:
-        self.upstream: dict[str, bool] = {}
-        self.sift: dict[str, str] = {}
-        self.groups: dict[str, tuple[str, list[str]]] = {}
-        self.synced: dict[str, str] = {}
-
-    def expected(self) -> dict[str, set[str]]:
-        active = {n for n, on in self.upstream.items() if on}
-        return {
-            "created": active - set(self.sift),
-            "added": {n for n in active if self.sift.get(n) == "deactivated"},
-            "deactivated": {n for n, s in self.sift.items() if s == "active" and n not in active},
-            "groups_created": {n for n, (gid, _) in self.groups.items() if gid not in self.synced},
-            "groups_deleted": {n for gid, n in self.synced.items() if gid not in {g for g, _ in self.groups.values()}},
-        }
-
-    def apply(self) -> None:
-        active = {n for n, on in self.upstream.items() if on}
-        self.sift.update({n: "active" for n in active})
-        self.sift.update({n: "deactivated" for n in self.sift if n not in active})
-        self.synced = {gid: n for n, (gid, _) in self.groups.items()}
-
-
-class _Upstream:
-    """Drives the SCIM server to a wanted snapshot and checks each sync against :class:`_Model`."""
-
-    def __init__(self, target: Target) -> None:
-        self.idp = Idp(target)
-        self.model = _Model()
-        self.scim_ids: dict[str, str] = {}
-        self.group_ids: dict[str, str] = {}
-        self.sift_ids: dict[str, str] = {}
-        self.sift_groups: dict[str, str] = {}
-
-    def reach(self, users: dict[str, bool], groups: dict[str, list[str]]) -> None:
-        """Create, PATCH and DELETE over SCIM until upstream holds exactly ``users`` and ``groups``."""
-        for short, active in users.items():
-            name = f"{short}-{self.idp.suffix}@example.com"
-            if name not in self.scim_ids:
-                self.scim_ids[name] = self.idp.user(short, active=active)["id"]
-            elif self.model.upstream[name] != active:
-                self._patch(f"/Users/{self.scim_ids[name]}", {"op": "replace", "path": "active", "value": active})
-            self.model.upstream[name] = active
-        for name in [n for n in self.scim_ids if n.split("-")[0] not in users]:
-            self.idp.scim.delete(f"/Users/{self.scim_ids.pop(name)}")
-            del self.model.upstream[name]
-        for short, members in groups.items():
-            wanted = [f"{m}-{self.idp.suffix}@example.com" for m in members if m in users]
-            value = [{"value": self.scim_ids[m]} for m in wanted]
-            if short in self.group_ids:
-                self._patch(f"/Groups/{self.group_ids[short]}", {"op": "replace", "path": "members", "value": value})
-            else:
-                body = {"schemas": [GROUP_SCHEMA], "displayName": f"{short}-{self.idp.suffix}", "members": value}
-                self.group_ids[short] = self.idp.scim.post("/Groups", json=body).json()["id"]
-            self.model.groups[f"{short}-{self.idp.suffix}"] = (self.group_ids[short], wanted)
-        for short in [g for g in self.group_ids if g not in groups]:
-            self.idp.scim.delete(f"/Groups/{self.group_ids.pop(short)}")
-            del self.model.groups[f"{short}-{self.idp.suffix}"]
-
-    def _patch(self, path: str, op: dict[str, Any]) -> None:
-        patched = self.idp.scim.patch(path, json={"schemas": [PATCH_OP], "Operations": [op]})
-        require(patched.status_code in (200, 204), "the SCIM server accepts PATCH", "RFC 7644 §3.5.2", patched.text)
-
-    def sync_and_check(self) -> None:
-        expected, body = self.model.expected(), self.idp.sync()
-        self.sift_ids.update(_created_ids(body))
-        mine, by_id = self.model.upstream.keys() | self.model.sift.keys(), {v: k for k, v in self.sift_ids.items()}
-        groups = {n for n, _ in self.model.groups.items()} | set(self.model.synced.values())
-        actual = {
-            "created": set(_created_ids(body)) & mine,
-            "added": {by_id.get(i, "") for i in body["addedToOrganizationUserIds"]} & mine,
-            "deactivated": {by_id.get(i, "") for i in body["deactivatedUserIds"]} & mine,
-            "groups_created": {g["name"] for g in body["createdUserGroups"]} & groups,
-            "groups_deleted": set(body["deletedUserGroupNames"]) & groups,
-        }
-        require(
-            actual == expected,
-            "the sync reports exactly the IdP's change",
-            IDP_DOC,
-            f"expected {expected}, got {actual}",
-        )
-        self.model.apply()
-        self.sift_groups.update({g["name"]: g["userGroupId"] for g in body["createdUserGroups"]})
-        for name, (_, members) in self.model.groups.items():
-            group = self.idp.sift.get(f"/api/v2/user-groups/{self.sift_groups[name]}").json()["userGroup"]
-            want = {self.sift_ids[m] for m in members if self.model.upstream.get(m)}
-            require(
-                set(group["userIds"]) == want,
-                "external group members are the IdP's active members",
-                IDP_DOC,
-                str(group),
-            )
-
-
-def _run_model(target: Target) -> None:
-    from hypothesis import given, settings
-    from hypothesis import strategies as st
-
-    names = ("ann", "ben", "cat", "dan")
-    snapshot = st.dictionaries(st.sampled_from(names), st.booleans()).flatmap(
-        lambda users: st.tuples(
-            st.just(users),
-            st.dictionaries(
-                st.sampled_from(("red", "blue")), st.lists(st.sampled_from(names), unique=True, max_size=3)
-            ),
-        )
-    )
-
-    @settings(max_examples=12, deadline=None, database=None)
-    @given(history=st.lists(snapshot, min_size=1, max_size=4))
-    def run(history: list[tuple[dict[str, bool], dict[str, list[str]]]]) -> None:
-        upstream = _Upstream(target)
-        try:
-            for users, groups in history:
-                upstream.reach(users, groups)
-                upstream.sync_and_check()
-            upstream.sync_and_check()
-        finally:
-            upstream.idp.close()
-
-    run()
-
-
-@contract("sift", level="semantic", source=IDP_DOC + " (a sync makes Sift match the IdP)")
-def sync_agrees_with_reference_model(target: Target) -> None:
-    """Random IdP histories pushed over SCIM: every sync reports what a reference model predicts (Hypothesis).
-
-    Each history is a list of upstream snapshots (users with their ``active`` flag, groups with
-    members); the check drives the SCIM server to each snapshot with POST/PATCH/DELETE, syncs, and
-    compares the reported change and the external groups' members with :class:`_Model`; a final
-    sync with no change must report nothing.
-    """
-    _run_model(target)
