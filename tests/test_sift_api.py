@@ -202,11 +202,11 @@ def test_state_round_trips_through_export(idsync_client, idsync_app) -> None:
     url, token = _generate(idsync_client)
     _push_user(idsync_client, url, token, "ada@example.com")
     idsync_client.post("/sift/api/v1/external-sync", json={}, headers=H)
-    sift = idsync_app.runtime.world.sift
-    exported = sift.export()
-    sift.load(exported)
-    assert sift.export() == exported
-    json.dumps(exported)
+    world = idsync_app.runtime.world
+    exported = world.export()
+    world.restore(json.loads(json.dumps(exported)))
+    assert world.export() == exported
+    assert world.directories.get(f"sift-{ORG_ID}").token_valid(token), "the SCIM token survives a snapshot"
 
 
 GROUP_PATH = f"/sift/api/v2/user-groups/{INTERNAL_GROUP_ID}"
