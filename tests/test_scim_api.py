@@ -120,7 +120,7 @@ def test_errors_are_scim_bodies(idsync_client) -> None:
     assert_scim_error(idsync_client.patch(f"{BASE}/Users", headers=AUTH), 405)
     bad_type = idsync_client.post(f"{BASE}/Users", content=b"x", headers={**AUTH, "Content-Type": "text/plain"})
     assert_scim_error(bad_type, 415)
-    assert_scim_error(idsync_client.post(f"{BASE}/Bulk", json={}, headers=AUTH), 501)
+    assert_scim_error(idsync_client.post(f"{BASE}/Bulk", json={}, headers=AUTH), 404)  # bulk.supported is false
 
 
 BAD_INPUTS = [
@@ -229,3 +229,33 @@ def test_payload_too_large_is_scim_413() -> None:
     with create_app(max_body_bytes=200).test_client() as client:
         response = client.post(f"{BASE}/Users", json={"schemas": [USER], "userName": "x" * 500}, headers=AUTH)
     assert_scim_error(response, 413)
+
+
+def test_admin_state_round_trips_the_directory(idsync_client) -> None:
+    admin = {"Authorization": "Bearer idsync-token"}
+    alice = new_user(idsync_client, "alice", password="pw")
+    idsync_client.post(
+        f"{BASE}/Groups",
+        json={"schemas": [GROUP], "displayName": "A", "members": [{"value": alice["id"]}]},
+        headers=AUTH,
+    )
+    state = idsync_client.get("/__admin/state", headers=admin).json()
+    before = idsync_client.get(f"{BASE}/Users", headers=AUTH).json()
+    idsync_client.post("/__admin/reset", headers=admin)
+    assert idsync_client.get(f"{BASE}/Users", headers=AUTH).json()["totalResults"] == 0
+    assert idsync_client.put("/__admin/state", json=state, headers=admin).status_code == 200
+    assert idsync_client.get(f"{BASE}/Users", headers=AUTH).json() == before
+    assert idsync_client.get("/__admin/state", headers=admin).json()["scim"] == state["scim"]
+
+
+def test_undeclared_query_parameter_is_scim_400(idsync_client) -> None:
+    assert_scim_error(idsync_client.get(f"{BASE}/ServiceProviderConfig", params={"x": "1"}, headers=AUTH), 400)
+
+
+def test_root_query_lists_users_and_groups(idsync_client) -> None:
+    new_user(idsync_client, "root-user", displayName="Root")
+    idsync_client.post(f"{BASE}/Groups", json={"schemas": [GROUP], "displayName": "Root group"}, headers=AUTH)
+    body = idsync_client.get(
+        BASE, params={"filter": 'displayName sw "root"', "sortBy": "displayName"}, headers=AUTH
+    ).json()
+    assert [r["meta"]["resourceType"] for r in body["Resources"]] == ["User", "Group"] and body["totalResults"] == 2

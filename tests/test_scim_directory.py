@@ -187,6 +187,12 @@ def test_root_search_spans_users_and_groups() -> None:
     assert d.search(ListQuery(filter="userName pr")).total_results == 1
 
 
+def test_domain_callers_may_omit_schemas() -> None:
+    d = Directory("t", Clock())
+    assert d.create_user({"userName": "plain"})["schemas"] == [USER]
+    assert d.create_group({"displayName": "G"})["schemas"] == [GROUP]
+
+
 def test_nested_group_leaves_parent_on_delete() -> None:
     d = Directory("t", Clock())
     child = d.create_group({"schemas": [GROUP], "displayName": "child"})
@@ -203,7 +209,7 @@ def test_nested_group_leaves_parent_on_delete() -> None:
     "body",
     [
         [],
-        {"userName": "no-schemas"},
+        {"userName": "x", "schemas": "urn:ietf:params:scim:schemas:core:2.0:User"},
         {"schemas": [GROUP], "userName": "x"},
         {"schemas": [USER]},
         {"schemas": [USER], "userName": ""},

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from mockserver.domain.clock import Clock
 from mockserver.domain.errors import InvalidFilter
 from mockserver.domain.scim import Directory, ListQuery
-from mockserver.domain.scim.filter import index_keys, parse
+from mockserver.domain.scim.evaluate import index_keys
+from mockserver.domain.scim.filter import parse
 
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
@@ -116,6 +117,10 @@ def test_filter_examples(flt: str, expected: list[str]) -> None:
         "userName gt null",
         'userName eq "a" or or',
         'displayName co "a" \x00',
+        "userName eq \u0663",
+        "not (" * 500 + "userName pr" + ")" * 500,
+        "(" * 40 + "userName pr" + ")" * 40,
+        " or ".join(["userName pr"] * 300),
         'a.b.c eq "x"',
     ],
 )
@@ -329,3 +334,16 @@ def test_filter_agrees_with_reference(users: list[dict[str, Any]], node: Any, up
     stored = list(d.users())
     expected = sorted(u["userName"] for u in stored if ref_eval(node, u))
     assert names(d, render(node, upper)) == expected
+
+
+def test_external_id_is_not_unique_and_index_finds_all() -> None:
+    d = directory_with(
+        [
+            {"userName": "a", "externalId": "X"},
+            {"userName": "b", "externalId": "X"},
+            {"userName": "c", "externalId": "x"},
+        ]
+    )
+    assert names(d, 'externalId eq "X"') == ["a", "b"]
+    d.delete_user(d.find_user("a")["id"])
+    assert names(d, 'externalId eq "X"') == ["b"]

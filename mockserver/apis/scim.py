@@ -14,7 +14,7 @@ from typing import Any
 from connexion import request
 
 from mockserver.apis.base import BaseHandlers, ErrorResponse, json_error
-from mockserver.domain.errors import DomainError, NotFound, NotImplementedByMock
+from mockserver.domain.errors import DomainError, NotFound
 from mockserver.domain.scim import Directory, ListQuery, Page, discovery, etag_matches
 from mockserver.domain.scim.schema import LIST_RESPONSE
 from mockserver.runtime import Runtime
@@ -168,12 +168,12 @@ class Handlers(BaseHandlers):
         self._dir(tenant).delete_group(id, if_match=request.headers.get("if-match"))
         return None, 204, {}
 
-    # --- root search, bulk, discovery -----------------------------------------------------
+    # --- root search, discovery ---------------------------------------------------------
+    async def queryAll(self, tenant: str, **query: Any) -> Reply:
+        return _list(self._dir(tenant).search(ListQuery.parse(query)))
+
     async def searchAll(self, tenant: str, body: dict[str, Any]) -> Reply:
         return _list(self._dir(tenant).search(ListQuery.parse(body)))
-
-    async def bulk(self, tenant: str, body: Any = None) -> Reply:
-        raise NotImplementedByMock("Bulk operations are not supported (ServiceProviderConfig bulk.supported is false)")
 
     async def getServiceProviderConfig(self, tenant: str) -> Reply:
         return _reply(discovery.service_provider_config(self._dir(tenant).base_path))

@@ -2,7 +2,7 @@
 
 ``Directories`` holds the tenants by name; a :class:`Directory` is one tenant's users,
 groups and bearer tokens. Modules: ``schema`` (attribute definitions), ``paths`` and
-``filter`` (RFC 7644 §3.4.2.2 grammar), ``query`` (paging, sorting, projection),
+``filter`` (RFC 7644 §3.4.2.2 grammar), ``query`` (paging, sorting, projection), ``listing``,
 ``validate``, ``patch`` (§3.5.2), ``members``, ``directory`` (the store), ``discovery``.
 """
 
@@ -13,7 +13,8 @@ from typing import Any
 from mockserver.domain.clock import Clock
 from mockserver.domain.errors import NotFound
 from mockserver.domain.planted import planted
-from mockserver.domain.scim.directory import Directory, Page, check_etag, etag_matches
+from mockserver.domain.scim.directory import Directory, check_etag, etag_matches
+from mockserver.domain.scim.listing import Page
 from mockserver.domain.scim.query import ListQuery
 from mockserver.domain.scim.schema import GROUP_TYPE, USER_TYPE
 

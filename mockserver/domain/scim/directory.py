@@ -10,18 +10,18 @@ group's ``members`` (RFC 7644 §3.6 leaves it to the provider; Inferred, as Azur
 
 from __future__ import annotations
 
-import itertools
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 from mockserver.domain.clock import Clock
-from mockserver.domain.errors import BadRequest, Conflict, DomainError, NotFound, PreconditionFailed
-from mockserver.domain.scim.filter import compile_filter, index_keys
+from mockserver.domain.errors import Conflict, DomainError, NotFound, PreconditionFailed
+from mockserver.domain.scim.evaluate import index_keys
+from mockserver.domain.scim.listing import Page, list_resources
 from mockserver.domain.scim.members import MemberIndex
 from mockserver.domain.scim.patch import apply_patch, operations
-from mockserver.domain.scim.query import ListQuery, _clone, project, sort_key
+from mockserver.domain.scim.query import ListQuery, _clone, project
 from mockserver.domain.scim.schema import GROUP_TYPE, USER_TYPE, ResourceType
 from mockserver.domain.scim.validate import normalize
 
@@ -30,15 +30,6 @@ Quirk = Callable[[str], bool]
 
 def _no_quirks(name: str) -> bool:
     return False
-
-
-class Page:
-    """One page of a list (RFC 7644 §3.4.2): ``total_results`` counts every match."""
-
-    def __init__(self, total_results: int, start_index: int, resources: list[dict[str, Any]]) -> None:
-        self.total_results = total_results
-        self.start_index = start_index
-        self.resources = resources
 
 
 class Directory:
@@ -53,7 +44,10 @@ class Directory:
         self._users: dict[str, dict[str, Any]] = {}
         self._groups: dict[str, dict[str, Any]] = {}
         self._by_username: dict[str, str] = {}
-        self._by_external: dict[str, dict[str, str]] = {"User": {}, "Group": {}}
+        self._by_external: dict[str, dict[str, dict[str, None]]] = {
+            "User": {},
+            "Group": {},
+        }  # not unique (RFC 7643 §3.1)
         self.members = MemberIndex()
         self._version = 0
 
@@ -293,7 +287,7 @@ class Directory:
         if rtype is USER_TYPE:
             self._by_username[resource["userName"].lower()] = resource["id"]
         if resource.get("externalId") is not None:
-            self._by_external[rtype.id][resource["externalId"]] = resource["id"]
+            self._by_external[rtype.id].setdefault(resource["externalId"], {})[resource["id"]] = None
         if rtype is GROUP_TYPE:
             self.members.add(resource["id"], resource.get("members") or [])
 
@@ -301,8 +295,11 @@ class Directory:
         if rtype is USER_TYPE:
             self._by_username.pop(resource["userName"].lower(), None)
         ext = resource.get("externalId")
-        if ext is not None and self._by_external[rtype.id].get(ext) == resource["id"]:
-            del self._by_external[rtype.id][ext]
+        holders = self._by_external[rtype.id].get(ext) if isinstance(ext, str) else None
+        if holders is not None:
+            holders.pop(resource["id"], None)
+            if not holders:
+                del self._by_external[rtype.id][str(ext)]
         if rtype is GROUP_TYPE:
             self.members.remove(resource["id"], resource.get("members") or [])
 
@@ -319,6 +316,7 @@ class Directory:
         return out
 
     def _candidates(self, rtype: ResourceType, node: Any) -> list[dict[str, Any]] | None:
+        """Resources an indexed ``eq`` filter can only match (None: a scan is needed)."""
         indexed = {"id": True, "externalid": True, **({"username": False} if rtype is USER_TYPE else {})}
         keys = index_keys(node, indexed)
         if keys is None:
@@ -326,58 +324,21 @@ class Directory:
         store = self._store(rtype)
         ids: dict[str, None] = {}
         for name, key in keys:
-            found = (
-                key
-                if name == "id"
-                else (self._by_username if name == "username" else self._by_external[rtype.id]).get(key)
-            )
-            if found is not None and found in store:
-                ids[found] = None
+            if name == "id":
+                found: list[str] = [key]
+            elif name == "username":
+                found = [self._by_username[key]] if key in self._by_username else []
+            else:
+                found = list(self._by_external[rtype.id].get(key, {}))
+            ids.update((i, None) for i in found if i in store)
         return [store[i] for i in ids]
 
     def _list(self, rtypes: tuple[ResourceType, ...], query: ListQuery) -> Page:
-        """Filter, count, sort, page, project (RFC 7644 §3.4.2): pages never copy all resources."""
-        matched: list[tuple[ResourceType, dict[str, Any]]] | None = (
-            [] if query.filter is not None or len(rtypes) > 1 or query.sort_by else None
-        )
-        for rtype in rtypes:
-            store = self._store(rtype)
-            if query.filter is not None:
-                node, predicate = compile_filter(query.filter, rtype, lenient=len(rtypes) > 1)
-                needs_view = ("groups" if rtype is USER_TYPE else "members") in query.filter.lower()
-                pool = self._candidates(rtype, node)
-                items = store.values() if pool is None else pool
-                assert matched is not None
-                matched += [(rtype, r) for r in items if predicate(self._view(rtype, r) if needs_view else r)]
-            elif matched is not None:
-                matched += [(rtype, r) for r in store.values()]
-        if query.sort_by:
-            assert matched is not None
-            keys = {rt.id: _sort_key(rt, query.sort_by, lenient=len(rtypes) > 1) for rt in rtypes}
-            matched.sort(key=lambda pair: keys[pair[0].id](pair[1]), reverse=query.descending)
-        total = len(matched) if matched is not None else len(self._store(rtypes[0]))
-        start, count = query.start_index, query.count
-        if start > total or count == 0:
-            window: list[tuple[ResourceType, dict[str, Any]]] = []
-        elif matched is not None:
-            window = matched[start - 1 : start - 1 + count]
-        else:
-            window = [
-                (rtypes[0], r) for r in itertools.islice(self._store(rtypes[0]).values(), start - 1, start - 1 + count)
-            ]
-        resources = [project(self._view(rt, r), rt, query.attributes, query.excluded) for rt, r in window]
+        """RFC 7644 §3.4.2 filter, count, sort, page and project (see ``listing``)."""
+        page = list_resources(self, rtypes, query)
         if self.quirk("scim-total-results-page-size"):
-            total = len(resources)  # Planted bug: totalResults is the page size
-        return Page(total, start, resources)
-
-
-def _sort_key(rtype: ResourceType, sort_by: str, *, lenient: bool) -> Callable[[dict[str, Any]], tuple[int, Any]]:
-    try:
-        return sort_key(rtype, sort_by)
-    except BadRequest:
-        if not lenient:
-            raise
-        return lambda r: (1, "")
+            page.total_results = len(page.resources)  # Planted bug: totalResults is the page size
+        return page
 
 
 def _content(resource: dict[str, Any]) -> dict[str, Any]:

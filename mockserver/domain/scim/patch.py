@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from mockserver.domain.errors import BadRequest, InvalidPath, InvalidSyntax, Mutability, NoTarget
-from mockserver.domain.scim.filter import Predicate, _Binder, parse
+from mockserver.domain.scim.evaluate import _Binder
+from mockserver.domain.scim.filter import Predicate, parse
 from mockserver.domain.scim.paths import Resolved, resolve
 from mockserver.domain.scim.query import _clone
 from mockserver.domain.scim.schema import PATCH_OP, Attr, ResourceType

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mockserver.domain.errors import BadRequest
-from mockserver.domain.scim.filter import parse_datetime
+from mockserver.domain.scim.evaluate import parse_datetime
 from mockserver.domain.scim.paths import Resolved, resolve
 from mockserver.domain.scim.schema import ResourceType
 

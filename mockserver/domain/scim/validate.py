@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from mockserver.domain.errors import BadRequest
-from mockserver.domain.scim.filter import parse_datetime
+from mockserver.domain.scim.evaluate import parse_datetime
 from mockserver.domain.scim.schema import Attr, ResourceType, Schema
 
 IGNORED_ON_WRITE = frozenset({"readOnly"})
@@ -22,7 +22,7 @@ def normalize(data: Any, rtype: ResourceType) -> dict[str, Any]:
     """Canonical form of a client-supplied resource (without ``id``/``meta``)."""
     if not isinstance(data, dict):
         raise BadRequest("The request body must be a JSON object")
-    schemas = data.get("schemas")
+    schemas = data.get("schemas", [rtype.schema.id])  # domain callers may omit it; the spec requires it over HTTP
     if not isinstance(schemas, list) or not all(isinstance(s, str) for s in schemas):
         raise BadRequest("schemas must be an array of schema URNs (RFC 7643 §3)")
     canonical = _schemas(schemas, rtype)
