@@ -10,6 +10,7 @@ is parse, one domain call, render. The bearer check is the base one: every seede
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -17,6 +18,10 @@ from connexion import request
 
 from mockserver.apis.base import BaseHandlers, ErrorResponse, json_error
 from mockserver.domain.errors import DomainError, NotFound
+
+# The request bodies declare application/json (StackSpot's reference) and application/scim+json
+# (what SCIM clients send); Connexion 3.3 warns about that on every request (tooling notes).
+logging.getLogger("connexion.operations.openapi3").setLevel(logging.ERROR)
 
 SCIM_JSON = "application/scim+json"
 ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error"
