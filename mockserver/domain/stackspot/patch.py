@@ -5,10 +5,12 @@ JSON object whose keys match case-insensitively, so ``Operations`` and ``operati
 spellings appear in StackSpot's reference) are the same member; ``schemas`` must be the array
 ``["urn:ietf:params:scim:api:messages:2.0:PatchOp"]`` (a plain string, as StackSpot's
 reference types it, fails JSON decoding → ``invalidSyntax``; any other array → ``invalidValue``);
-``Operations`` must be a non-empty array; ``op`` is case-insensitive; ``path`` is a SCIM path
-string (an object, the documented ``filter.Path`` rendering, → ``invalidPath``); add/replace
-need ``value``; remove needs ``path`` (2024 release → ``invalidValue``); a key ``id`` inside an
-object value is dropped (Okta quirk). The result is validated like a PUT body.
+``Operations`` must be a non-empty array. Each operation is decoded as ``{Op, Path string,
+Value}`` (member names case-insensitive): anything that does not decode, such as an object
+``path`` (the documented ``filter.Path`` rendering), and any path that does not parse or names
+an unknown attribute is ``invalidPath``; then an unknown ``op`` (compared lower-cased), an
+add/replace without ``value`` or a remove without ``path`` is ``invalidValue``. A key ``id``
+inside an object value is dropped (Okta quirk). The result is validated like a PUT body.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
-from mockserver.domain.errors import BadRequest, InvalidSyntax, NoTarget
+from mockserver.domain.errors import BadRequest, InvalidPath, InvalidSyntax, NoTarget
 from mockserver.domain.stackspot.filter import PatchPath, parse_patch_path
 from mockserver.domain.stackspot.schema import Kind
 
@@ -57,20 +59,21 @@ def parse_patch(kind: Kind, body: Any, *, lowercase_ignored: bool = False) -> li
 
 
 def _operation(kind: Kind, raw: Any) -> Operation:
+    """elimity ``patch.NewValidator`` then ``Validate``: decode/path errors ``invalidPath``, others ``invalidValue``."""
     if not isinstance(raw, dict):
-        raise InvalidSyntax("The request body message structure was invalid: an operation must be an object.")
+        raise InvalidPath("The path attribute was invalid or malformed: an operation must be an object.")
     fields = {k.lower(): v for k, v in raw.items()}
-    op = fields.get("op")
-    if not isinstance(op, str):
-        raise InvalidSyntax("The request body message structure was invalid: op must be a string.")
+    op, path_text = fields.get("op", ""), fields.get("path", "")
+    if not isinstance(op, str) or not isinstance(path_text, str | None):
+        raise InvalidPath("The path attribute was invalid or malformed: op and path must be strings.")
+    path = parse_patch_path(kind, path_text) if path_text else None
     op = op.lower()
     if op not in ("add", "replace", "remove"):
         raise BadRequest(f"A required value was missing, or the value specified was not compatible: unknown op {op!r}.")
-    path = parse_patch_path(kind, fields["path"]) if fields.get("path") is not None else None
     value = fields.get("value", _MISSING)
     if op == "remove" and path is None:
         raise BadRequest("A required value was missing: a remove operation needs a path.")
-    if op != "remove" and value is _MISSING:
+    if op != "remove" and value in (_MISSING, None):
         raise BadRequest(f"A required value was missing: a {op} operation needs a value.")
     if op != "remove" and path is None and not isinstance(value, dict):
         raise BadRequest(
