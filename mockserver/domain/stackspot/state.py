@@ -20,7 +20,8 @@ from mockserver.domain.errors import BadRequest, Conflict, NotFound
 from mockserver.domain.stackspot import integrity
 from mockserver.domain.stackspot.filter import compile_filter
 from mockserver.domain.stackspot.patch import apply_patch, parse_patch
-from mockserver.domain.stackspot.schema import KINDS, Kind, normalize, slugify
+from mockserver.domain.stackspot.schema import KINDS, Kind
+from mockserver.domain.stackspot.validate import normalize, slugify
 from mockserver.domain.stackspot.view import Store, View
 
 if TYPE_CHECKING:
