@@ -53,8 +53,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         from contracts.cli import add_commands
     except ImportError:  # contracts not installed alongside: serve still works
-        add_commands = None
-    if add_commands is not None:
+        pass
+    else:
         add_commands(sub)
     args = parser.parse_args(argv)
     if args.command == "serve":

@@ -114,7 +114,9 @@ def test_wheel_ships_the_specs_and_serves_outside_the_repo(tmp_path: Path) -> No
     for spec in ("sift", "authentik", "resolution", "stackspot", "vcf", "scim", "admin"):
         assert f"mockserver/_specs/{spec}.yaml" in names
     assert "mockserver/data/default-seed.yaml" in names
-    packages = {str(p.parent.relative_to(ROOT)) for d in ("mockserver", "contracts") for p in (ROOT / d).rglob("__init__.py")}
+    packages = {
+        str(p.parent.relative_to(ROOT)) for d in ("mockserver", "contracts") for p in (ROOT / d).rglob("__init__.py")
+    }
     missing = sorted(pkg for pkg in packages if f"{pkg}/__init__.py" not in names)
     assert not missing, f"packages missing from the wheel (pyproject [tool.setuptools] packages): {missing}"
     site = tmp_path / "site"

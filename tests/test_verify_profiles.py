@@ -63,21 +63,8 @@ def test_planted_fault_is_caught_by_its_contract(profile: str) -> None:
     assert catches in run.failed_names(), f"{profile} must fail {catches!r}; failed: {sorted(run.failed_names())}"
 
 
-#: What verify finds in the faithful mock today and who has to fix it (STYLE.md rule 10: known gaps
-#: are xfail with a reason, never silent). Non-strict: the test turns green once fixed.
-KNOWN_GAPS = {
-    "scim": "verify finds (seed 20261123): a 405 on POST-only /Users/.search and /Groups/.search lists the methods "
-    "of /Users/{id} in Allow (mockserver.http.routing.Router.allowed_methods must prefer concrete paths over "
-    "templated ones, OpenAPI 3.0.3 Path Templating Matching); POST /Bulk answers 501 though the spec offers it; "
-    "schema-valid bodies rejected with 400 (positive_data_acceptance): PatchOp/User/Group `schemas` items and "
-    "PATCH `op` need enums, `filter` a registered format, example members must exist",
-}
-
-
 @pytest.mark.parametrize("api", API_NAMES)
-def test_default_profile_passes_every_level(api: str, request: pytest.FixtureRequest) -> None:
-    if api in KNOWN_GAPS:
-        request.applymarker(pytest.mark.xfail(reason=KNOWN_GAPS[api], strict=False))
+def test_default_profile_passes_every_level(api: str) -> None:
     lines: list[str] = []
     run = verify(VerifyOptions([api], max_examples=5, seed=SEED), out=lines.append)
     assert run.ok, "\n".join(lines)

@@ -17,7 +17,6 @@ from mockserver.apis.base import BaseHandlers, ErrorResponse, json_error
 from mockserver.domain.errors import DomainError, NotFound
 from mockserver.domain.scim import Directory, ListQuery, Page, discovery, etag_matches
 from mockserver.domain.scim.schema import LIST_RESPONSE
-from mockserver.runtime import Runtime
 
 # Both request media types are declared on purpose (RFC 7644 §3.1); Connexion warns per request.
 logging.getLogger("connexion.operations.openapi").setLevel(logging.ERROR)
@@ -80,10 +79,6 @@ def _list(page: Page) -> Reply:
 
 class Handlers(BaseHandlers):
     """operationIds of specs/scim.yaml; ``Users``/``Groups`` share one implementation per verb."""
-
-    def __init__(self, runtime: Runtime) -> None:
-        super().__init__(runtime)
-        self.world.directories.quirk = self.world.quirk  # planted faults reach the directories
 
     def check_bearer(self, token: str, path_params: dict[str, Any], headers: dict[str, str]) -> dict[str, Any] | None:
         """RFC 6750: the tenant's own tokens; an unknown tenant is 401 like a wrong token."""

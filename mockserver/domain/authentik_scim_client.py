@@ -25,7 +25,7 @@ class SyncError(Exception):
     """Base of ``authentik.lib.sync.outgoing.exceptions``."""
 
 
-class TransientSyncException(SyncError):  # noqa: N818 (authentik's names)
+class TransientSyncException(SyncError):
     """429/503 from the target: try again later."""
 
 
@@ -37,19 +37,19 @@ class SCIMRequestException(TransientSyncException):
         self.status = status
 
 
-class NotFoundSyncException(SyncError):  # noqa: N818 (authentik's names)
+class NotFoundSyncException(SyncError):
     """404 from the target."""
 
 
-class ObjectExistsSyncException(SyncError):  # noqa: N818 (authentik's names)
+class ObjectExistsSyncException(SyncError):
     """409 from the target."""
 
 
-class StopSync(SyncError):  # noqa: N818 (authentik's names)
+class StopSync(SyncError):
     """The object cannot be synced at all (e.g. the target answered a create without ``id``)."""
 
 
-class DryRunRejected(SyncError):  # noqa: N818 (authentik's names)
+class DryRunRejected(SyncError):
     """A mutating request the provider's ``dry_run`` kept from being sent."""
 
     def __init__(self, url: str, method: str, body: Any) -> None:

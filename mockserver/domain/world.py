@@ -86,7 +86,7 @@ class World:
         self.clock = clock or Clock()
         self.quirks = quirks
         self.credentials = Credentials()
-        self.directories = Directories(self.clock)
+        self.directories = Directories(self.clock, self.quirk)
         self.sift = SiftState(self)
         self.authentik = AuthentikState(self)
         self.vcf = VcfState(self)

@@ -27,7 +27,7 @@ class MountedApi:
     base_path: str
     match_prefix: str
     render_error: Callable[[DomainError], ErrorResponse]
-    paths: list[tuple[re.Pattern[str], list[str], bool]] = field(default_factory=list)
+    paths: list[tuple[re.Pattern[str], list[str], int]] = field(default_factory=list)
 
     @classmethod
     def build(cls, api: ApiMount, spec: dict[str, Any], base_path: str, match_prefix: str) -> MountedApi:
@@ -39,8 +39,8 @@ class MountedApi:
             if "GET" in methods and "HEAD" not in methods:
                 methods.append("HEAD")
             regex = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template))
-            concrete = "{" not in template
-            mounted.paths.append((re.compile(f"^{re.escape(base_path)}{regex}/?$"), methods, concrete))
+            literal_segments = sum(1 for part in template.split("/") if part and "{" not in part)
+            mounted.paths.append((re.compile(f"^{re.escape(base_path)}{regex}/?$"), methods, literal_segments))
         return mounted
 
 
@@ -68,13 +68,12 @@ class Router:
         mount = self.mount_for(path)
         if mount is None:
             return []
-        matches = [(methods, concrete) for regex, methods, concrete in mount.paths if regex.match(path)]
-        # OpenAPI 3.0.3 "Path Templating Matching": concrete paths win over templated ones
-        # (``/Users/.search`` is not ``/Users/{id}``).
-        if any(concrete for _, concrete in matches):
-            matches = [m for m in matches if m[1]]
+        matches = [(methods, literal) for regex, methods, literal in mount.paths if regex.match(path)]
+        # OpenAPI 3.0.3 "Path Templating Matching": the more concrete path wins
+        # (``/{tenant}/v2/Users/.search`` is not ``/{tenant}/v2/Users/{id}``).
+        best = max((literal for _, literal in matches), default=0)
         allowed: list[str] = []
-        for methods, _ in matches:
+        for methods, _ in (m for m in matches if m[1] == best):
             allowed.extend(m for m in methods if m not in allowed)
         return allowed
 

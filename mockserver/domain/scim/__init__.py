@@ -8,6 +8,7 @@ groups and bearer tokens. Modules: ``schema`` (attribute definitions), ``paths``
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from mockserver.domain.clock import Clock
@@ -45,12 +46,12 @@ PLANTED_FAULTS = (
 
 
 class Directories:
-    """All tenants by name. ``quirk`` is set by the SCIM handlers to the world's planted faults."""
+    """All tenants by name. ``quirk`` is the world's planted-fault test (mockserver.domain.planted)."""
 
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self, clock: Clock, quirk: Callable[[str], bool] | None = None) -> None:
         self.clock = clock
         self._by_name: dict[str, Directory] = {}
-        self.quirk = _no_quirk
+        self.quirk = quirk or _no_quirk
 
     def get(self, name: str) -> Directory:
         """The tenant ``name``; :class:`NotFound` if there is none."""
