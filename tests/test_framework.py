@@ -104,3 +104,34 @@ def test_state_export_import_round_trip(idsync_url: str) -> None:
     assert "roundtrip" not in admin.get("/state").json()["scim"]["tenants"]
     admin.put("/state", json=exported).raise_for_status()
     assert admin.get("/state").json() == exported
+
+
+#: Bodies ``idsync verify`` generated that once gave a 500 (seed 20261123).
+GARBAGE_STATES = [
+    {
+        "sift": {"\u00f2": {" {w$": -8266450311}, "g\n": [], "\u00a2": [{"r": -6.69e16, ")": {}}, [], []]},
+        "resolution": {"true": {}, "x": {}},
+        "vcf": {},
+        "clock": {"": [[], {"0": True, "B": False, "": None}]},
+    },
+    {"clock": {"offset": 1e300}},
+    {"clock": {"frozen_at": "soon"}},
+    {"clock": []},
+    {"scim": {"tenants": {"t": {"users": "nope"}}}},
+]
+
+
+@pytest.mark.parametrize("state", GARBAGE_STATES)
+def test_importing_garbage_state_never_500s_nor_breaks_the_clock(idsync_client, state: dict) -> None:
+    before = idsync_client.get("/__admin/state", headers=ADMIN).json()
+    response = idsync_client.put("/__admin/state", json=state, headers=ADMIN)
+    assert response.status_code in (200, 400), response.text
+    assert idsync_client.get("/__admin/clock", headers=ADMIN).status_code == 200
+    if response.status_code == 400:
+        assert idsync_client.get("/__admin/state", headers=ADMIN).json() == before
+
+
+def test_clock_cannot_leave_the_representable_range(idsync_client) -> None:
+    for change in ({"advance": 1e11}, {"advance": -1e11}):
+        assert idsync_client.post("/__admin/clock", json=change, headers=ADMIN).status_code in (400, 409)
+    assert idsync_client.get("/__admin/clock", headers=ADMIN).status_code == 200

@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
+import math
 import time
 from datetime import UTC, datetime
+from typing import Any
+
+from mockserver.domain.errors import BadRequest, Conflict
+
+#: 9999-12-31T23:59:59Z: RFC 3339 timestamps (four-digit years, RFC 3339 §5.6) stop there.
+LATEST_EPOCH = 253402300799.0
+
+
+def _in_range(epoch_seconds: float) -> float:
+    """RFC 3339 can only write years 0000-9999; the mock keeps time within 1970..9999."""
+    if not (math.isfinite(epoch_seconds) and 0 <= epoch_seconds <= LATEST_EPOCH):
+        raise Conflict("the clock would leave the representable range (1970..9999)")
+    return epoch_seconds
 
 
 class Clock:
@@ -28,7 +42,8 @@ class Clock:
         return datetime.fromtimestamp(self.now(), tz=UTC)
 
     def advance(self, seconds: float) -> None:
-        """Move time forward (or back, with a negative value)."""
+        """Move time forward (or back, with a negative value); :class:`Conflict` out of range."""
+        _in_range(self.now() + seconds)
         if self.frozen_at is not None:
             self.frozen_at += seconds
         else:
@@ -36,6 +51,7 @@ class Clock:
 
     def set(self, epoch_seconds: float, *, frozen: bool = False) -> None:
         """Jump to an instant; with ``frozen`` time stays there until changed again."""
+        _in_range(epoch_seconds)
         if frozen:
             self.frozen_at = epoch_seconds
             self.offset = 0.0
@@ -52,11 +68,16 @@ class Clock:
         """State for the admin snapshot."""
         return {"offset": self.offset, "frozen_at": self.frozen_at}
 
-    def restore(self, data: dict[str, float | None]) -> None:
-        """Inverse of :meth:`export`."""
-        self.offset = float(data.get("offset") or 0.0)
-        frozen = data.get("frozen_at")
-        self.frozen_at = None if frozen is None else float(frozen)
+    def restore(self, data: Any) -> None:
+        """Inverse of :meth:`export`; :class:`BadRequest` for anything else."""
+        try:
+            offset = float(data.get("offset") or 0.0)
+            frozen = data.get("frozen_at")
+            frozen_at = None if frozen is None else float(frozen)
+            _in_range(frozen_at if frozen_at is not None else time.time() + offset)
+        except (AttributeError, TypeError, ValueError, Conflict):
+            raise BadRequest("clock must be {offset: number, frozen_at: number|null} within 1970..9999") from None
+        self.offset, self.frozen_at = offset, frozen_at
 
 
 def rfc3339(epoch_seconds: float) -> str:

@@ -12,10 +12,12 @@ sync jobs) runs as tasks on the same loop.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from mockserver.domain.clock import Clock
+from mockserver.domain.errors import BadRequest, DomainError
 
 
 class VendorState(Protocol):
@@ -114,7 +116,7 @@ class World:
         The seed is first loaded into a scratch world, so a bad seed raises before anything here
         changes (the state is left exactly as it was).
         """
-        World(seed, quirks=self.quirks)
+        _validated(lambda: World(seed, quirks=self.quirks))
         self.seed = copy.deepcopy(seed)
         self.reset()
 
@@ -134,7 +136,13 @@ class World:
 
         Validated on a scratch world first, like :meth:`load_seed`.
         """
-        World(quirks=self.quirks)._load(data)
+
+        def scratch() -> None:
+            world = World(quirks=self.quirks)
+            world._load(data)
+            world.clock.restore(data.get("clock") or {})
+
+        _validated(scratch)
         self._load(data)
         if "clock" in data:
             self.clock.restore(data["clock"])
@@ -145,3 +153,13 @@ class World:
         self.directories.load(data.get("scim") or {})
         for name in self.VENDORS:
             self.vendor(name).load(data.get(name) or {})
+
+
+def _validated(build: Callable[[], object]) -> None:
+    """Run ``build`` on scratch state; anything it rejects is the client's 400, never a 500."""
+    try:
+        build()
+    except DomainError:
+        raise
+    except Exception as exc:  # a malformed section that a vendor's load() did not anticipate
+        raise BadRequest(f"invalid seed or state: {type(exc).__name__}: {exc}") from None
