@@ -17,9 +17,10 @@ import base64
 import json
 from typing import Any
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mockserver.domain.planted import planted
+from mockserver.http.middleware import replay_body
 
 MALFORMED_JSON_500 = "http-500-on-malformed-json"
 AUTH_IGNORED = "http-auth-ignored"
@@ -61,7 +62,7 @@ class PlantedHttpFaults:
             if body and not _parses(body):
                 await _crash(send)
                 return
-            receive = _replay(body, receive)
+            receive = replay_body(body, receive)
         await self.app(scope, receive, send)
 
     def _credential(self, scope: Scope) -> bytes:
@@ -101,19 +102,6 @@ async def _read_all(receive: Receive) -> bytes:
         chunks.extend(message.get("body", b""))
         if message["type"] != "http.request" or not message.get("more_body"):
             return bytes(chunks)
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay
 
 
 async def _crash(send: Send) -> None:

@@ -92,7 +92,7 @@ class IdsyncMiddleware:
             if api != "admin" and await self._apply_fault(capture, method, path, api):
                 return
             request_body = await self._read_body(scope, receive)
-            await self.app(scope, _replay(request_body, receive), capture)
+            await self.app(scope, replay_body(request_body, receive), capture)
         except BodyError as exc:
             await self._send_error(capture, path, exc.error)
         finally:
@@ -168,7 +168,7 @@ def _check_json(body: bytes) -> None:
         raise BodyError(InvalidSyntax("Request body nests too deeply")) from None
 
 
-def _replay(body: bytes, receive: Receive) -> Receive:
+def replay_body(body: bytes, receive: Receive) -> Receive:
     """A ``receive`` that hands the already-read body to the app, then defers to the server."""
     sent = False
 
