@@ -21,7 +21,7 @@ from typing import Any
 
 import httpx
 
-from contracts.plugin import Admin
+from contracts.admin import Admin
 
 #: Environment variables holding credentials for a remote target (never printed).
 ENV = {
