@@ -1,5 +1,5 @@
 """Bad input, unknown ids and wrong credentials get resolution's own status and Atlassian error
-body, never a 500, and change nothing (issue 5 point 4; specs/provenance/resolution.md)."""
+body, never a 500, and change nothing (issue 5 point 4; specs/README.md (resolution section))."""
 
 from __future__ import annotations
 

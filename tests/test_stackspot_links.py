@@ -18,7 +18,7 @@ class LinkedCalls(SCHEMA.as_state_machine()):  # type: ignore[misc]
     """Linked sequences get documented statuses, content types and bodies, and never a 5xx.
 
     Off: ``positive_data_acceptance`` (schema-valid bodies naming ids that do not exist are rightly
-    rejected, specs/provenance/stackspot.md) and ``ignored_auth`` (it takes the token this harness
+    rejected, specs/README.md (stackspot section)) and ``ignored_auth`` (it takes the token this harness
     adds for "generated" and expects 401; tests/test_stackspot_flow.py checks 401s itself).
     """
 

@@ -2,7 +2,7 @@
 
 A Hypothesis ``RuleBasedStateMachine`` drives the in-process app (response validation on) in a
 fresh tenant per example; the model is plain dicts holding each resource's unique name and its
-references, and encodes the rules of specs/provenance/stackspot.md: uniqueness (409),
+references, and encodes the rules of specs/README.md (stackspot section): uniqueness (409),
 dangling references (400), restrict/cascade on delete (409/204), live ``member_count``.
 """
 

@@ -23,7 +23,7 @@ CLEANUP = (
     "https://wiki.resolution.de/doc/usersync/latest/knowledge-base/cleanup-behaviour-and-scheduled-synchronization"
 )
 SEED_002 = "resolution KB 'How to use REST API with User Sync' (2.0.x), DELETE directory + Creation"
-INFERRED = "specs/provenance/resolution.md (Inferred)"
+INFERRED = "specs/README.md (resolution section) (Inferred)"
 JOB_MESSAGE = re.compile(r"^Scheduled with jobid [0-9a-fA-F-]{36}$")
 COUNTED = ("addedCount", "updatedCount", "notModifiedCount", "failedCount", "filteredCount")
 

@@ -2,7 +2,7 @@
 
 Sources: StackSpot's reference (``DOCS``) for paths, fields and statuses; elimity-com/scim's
 2024-03 release (``ELIMITY``) for wire format, errors, PATCH and paging; rules marked
-"Inferred" in specs/provenance/stackspot.md (integrity, uniqueness, member_count) cite it.
+"Inferred" in specs/README.md (stackspot section) (integrity, uniqueness, member_count) cite it.
 On the embedded mock each contract works in tenants of its own, so contracts never see each
 other's data; against a real StackSpot they use ``IDSYNC_SCIM_TENANT``, which should be empty.
 """
@@ -20,7 +20,7 @@ from contracts.target import Target
 API = "stackspot"
 DOCS = "https://docs.stackspot.com/en/home/account/access-management/scim/scim-api-spec"
 ELIMITY = "elimity-com/scim@172bf2a handlers.go, errors/error.go, internal/patch"
-INFERRED = "specs/provenance/stackspot.md (Inferred)"
+INFERRED = "specs/README.md (stackspot section) (Inferred)"
 PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
 

@@ -4,7 +4,7 @@ The org's SCIM server is a tenant of the world's SCIM directories (Sift hosts a 
 here it is ``/scim/sift-<organizationId>/v2`` on this server). ``GenerateToken`` creates that
 tenant on first use and adds a fresh bearer token valid for ``tokenLifetimeSeconds`` on the mock
 clock; ``SyncOrganization`` reconciles the org from the tenant (:mod:`.reconcile`) and records a
-run. Inferred choices are listed in specs/provenance/sift.md.
+run. Inferred choices are listed in specs/README.md (sift section).
 """
 
 from __future__ import annotations

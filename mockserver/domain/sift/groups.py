@@ -2,7 +2,7 @@
 
 Ids are UUIDs (buf.validate in user_groups.proto at 8e0a0e0e2) → INVALID_ARGUMENT; unknown ids →
 NOT_FOUND; ``update_mask`` paths must be in ``['name', 'is_default', 'role_id', 'resources',
-'users']``. Inferred (specs/provenance/sift.md): an external group's name and membership belong
+'users']``. Inferred (specs/README.md (sift section)): an external group's name and membership belong
 to the IdP ("membership must be changed in the IdP", docs manage-idp), so changing them here is
 FAILED_PRECONDITION, as is deleting an external or the default group; at most one group is
 the default.

@@ -6,7 +6,7 @@ the token carries a fingerprint of them and a mismatch is INVALID_ARGUMENT. ``or
 AIP-132 ``field[ desc],...`` over the fields each RPC lists. ``filter`` is CEL in Sift; the mock
 understands the subset ``field == "v"``, ``field != "v"``, ``field.contains("v")``,
 ``field.startsWith("v")`` and ``field.endsWith("v")`` joined by ``&&`` (Inferred, see
-specs/provenance/sift.md); anything else is INVALID_ARGUMENT.
+specs/README.md (sift section)); anything else is INVALID_ARGUMENT.
 """
 
 from __future__ import annotations

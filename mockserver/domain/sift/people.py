@@ -3,7 +3,7 @@
 There is no create-user RPC: users come from sign-up, invitation or the IdP sync (docs). The
 User message has no ``active`` flag; activity is per organisation and shows as membership of
 ``ListActiveUsers`` (active members) versus ``ListUsers`` (``users:all``, every member, active or
-deactivated) (Inferred, specs/provenance/sift.md).
+deactivated) (Inferred, specs/README.md (sift section)).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ Org state is plain JSON-able data (the shape :class:`~mockserver.domain.sift.sta
 stores): ``users`` maps ``userId`` to ``{userId, userName, membership, managed, ...}`` where
 ``membership`` is ``active``, ``deactivated`` or ``none`` (a Sift user who is not a member of
 this org); ``groups`` maps ``userGroupId`` to the wire ``UserGroup`` plus ``scimGroupId`` (the
-SCIM id an external group mirrors). Inferred rules (specs/provenance/sift.md):
+SCIM id an external group mirrors). Inferred rules (specs/README.md (sift section)):
 
 - users are matched by SCIM ``userName``, case-insensitively (RFC 7643 §4.1.1: ``userName`` is
   ``caseExact: false``); a missing ``active`` counts as active (RFC 7643 §4.1.1 leaves it optional);
