@@ -90,7 +90,7 @@ class LiveServer:
     def start(self, timeout: float = 10.0) -> LiveServer:
         """Start and wait until it accepts connections."""
         self.port = self.port or free_port(self.host)
-        config = uvicorn.Config(self.app, host=self.host, port=self.port, log_level="warning", lifespan="off")
+        config = uvicorn.Config(self.app, host=self.host, port=self.port, log_level="error", lifespan="off")
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True, name=f"idsync-{self.port}")
         self._thread.start()
