@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-import pytest
 
 USER = "authentik.core.models.User"
 GROUP = "authentik.core.models.Group"
@@ -84,11 +83,6 @@ def test_inactive_user_is_put_with_active_false(idsync_url: str, idsync_admin: A
     assert world.scim.get(f"/Users/{scim_id}").json()["active"] is False
 
 
-@pytest.mark.xfail(
-    reason="authentik 2025.8 sends the read-only `id` inside its path-less PATCH replace "
-    "(clients/groups.py _update_patch_general); the SCIM directory answers 400 mutability for it",
-    strict=False,
-)
 def test_group_resync_renames_and_drops_removed_members(idsync_url: str) -> None:
     world = World(idsync_url)
     pk = world.provider()

@@ -113,6 +113,20 @@ def test_failing_operation_leaves_resource_unchanged(
     assert d.get_user(user["id"]) == user
 
 
+def test_no_path_replace_ignores_read_only_echoed_unchanged(d: Directory, user: dict[str, Any]) -> None:
+    """RFC 7644 §3.5.2: mutability is for an attempt to modify; an equal readOnly value is ignored."""
+    group = d.create_group({"schemas": [GROUP], "displayName": "eng"})
+    out = d.patch_group(group["id"], ops({"op": "replace", "value": {"id": group["id"], "displayName": "platform"}}))
+    assert out["id"] == group["id"] and out["displayName"] == "platform"
+    out = d.patch_user(user["id"], ops({"op": "add", "value": {"id": user["id"], "meta.resourceType": "User"}}))
+    assert out["id"] == user["id"] and out["meta"]["resourceType"] == "User"
+    for value in ({"id": "another-id", "displayName": "x"}, {"meta.resourceType": "User"}):
+        with pytest.raises(Mutability) as caught:
+            d.patch_group(group["id"], ops({"op": "replace", "value": value}))
+        assert caught.value.status == 400 and caught.value.scim_type == "mutability"
+    assert d.get_group(group["id"])["displayName"] == "platform"
+
+
 def test_username_uniqueness_on_patch(d: Directory, user: dict[str, Any]) -> None:
     other = d.create_user({"schemas": [USER], "userName": "other"})
     with pytest.raises(DomainError) as caught:

@@ -105,7 +105,31 @@ def _no_path(work: dict[str, Any], kind: str, value: Any, rtype: ResourceType) -
     for key, v in value.items():
         if key == "schemas":
             continue
-        _apply(work, kind, parse_path(rtype, key), v, True)
+        target = parse_path(rtype, key)
+        if _unchanged_read_only(work, target, v):
+            continue
+        _apply(work, kind, target, v, True)
+
+
+def _unchanged_read_only(work: dict[str, Any], target: Target, value: Any) -> bool:
+    """A readOnly attribute echoed with its current value in a path-less add/replace.
+
+    RFC 7644 §3.5.2: "the server SHALL return ... mutability if an attempt is made to modify
+    an attribute that is readOnly"; a value equal to the current one modifies nothing, so it
+    is ignored rather than rejected (authentik 2025.8 sends the group's ``id`` this way in
+    ``_update_patch_general``). A different value still reaches ``_check_mutable`` (400).
+    """
+    res = target.res
+    if res.attr is None or target.where is not None or target.sub is not None:
+        return False
+    leaf = res.attr if res.sub is None else res.sub
+    if leaf.mutability != "readOnly" and res.attr.mutability != "readOnly":
+        return False
+    container = work if res.ext is None else work.get(res.ext)
+    current = container.get(res.attr.name) if isinstance(container, dict) else None
+    if res.sub is not None:
+        current = current.get(res.sub.name) if isinstance(current, dict) else None
+    return current is not None and current == value
 
 
 def _apply(work: dict[str, Any], kind: str, target: Target, value: Any, has_value: bool) -> None:
