@@ -9,6 +9,7 @@ already filtered), the response, and the rule's source.
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -128,6 +129,45 @@ def check_spec(api: str, spec: dict[str, Any], filename: str) -> list[Result]:
     return results
 
 
+def spec_for_target(api: str, spec: dict[str, Any], target: Target) -> dict[str, Any]:
+    """The spec as the target serves it.
+
+    The mock serves SCIM per tenant (``/scim/{tenant}/v2/Users``); any other SCIM service
+    provider has one base URL (RFC 7644 §3.1: ``https://example.com/scim/v2``). For a target
+    that is not an idsync mock, the ``/{tenant}/v2`` prefix and the tenant parameter are
+    dropped and the paths hang off the given base URL.
+    """
+    if api != "scim" or target.embedded:
+        return spec
+    rooted = copy.deepcopy(spec)
+    rooted["servers"] = [{"url": "/"}]
+    rooted["paths"] = {}
+    for path, item in (spec.get("paths") or {}).items():
+        short = path.removeprefix("/{tenant}/v2") or "/"
+        item = copy.deepcopy(item)
+        for holder in [item, *(v for k, v in item.items() if k in HTTP_METHODS)]:
+            if isinstance(holder, dict) and "parameters" in holder:
+                holder["parameters"] = [p for p in holder["parameters"] if not _is_tenant(spec, p)]
+        for method in HTTP_METHODS:
+            for response in (item.get(method) or {}).get("responses", {}).values() if method in item else ():
+                _drop_tenant_links(response.get("links") or {})
+        rooted["paths"][short] = item
+    _drop_tenant_links((rooted.get("components") or {}).get("links") or {})
+    return rooted
+
+
+def _drop_tenant_links(links: dict[str, Any]) -> None:
+    for link in links.values():
+        if isinstance(link, dict):
+            (link.get("parameters") or {}).pop("tenant", None)
+
+
+def _is_tenant(spec: dict[str, Any], param: dict[str, Any]) -> bool:
+    if "$ref" in param:
+        param = spec.get("components", {}).get("parameters", {}).get(param["$ref"].rsplit("/", 1)[-1], {})
+    return param.get("in") == "path" and param.get("name") == "tenant"
+
+
 def run_schemathesis(
     api: str, spec: dict[str, Any], target: Target, *, level: str, settings: SchemathesisSettings
 ) -> list[Result]:
@@ -135,6 +175,7 @@ def run_schemathesis(
     import schemathesis
     from schemathesis.engine import events, from_schema
 
+    spec = spec_for_target(api, spec, target)
     if not operations(spec):
         return [Result(api, level, "operations", "skipped", "the spec defines no operations")]
     phases = CONFORMANCE_PHASES if level == "conformance" else STATEFUL_PHASES

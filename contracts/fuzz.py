@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from contracts.conformance import Collector, SchemathesisSettings, operations, schemathesis_config
+from contracts.conformance import Collector, SchemathesisSettings, operations, schemathesis_config, spec_for_target
 from contracts.report import Result, mask, summary, write_junit
 from contracts.target import Credentials, Target
 from contracts.verify import VerifyOptions, VerifyRun, open_target, ordered
@@ -69,7 +69,7 @@ def fuzz_api(api: str, target: Target, options: FuzzOptions) -> list[Result]:
     from mockserver.apis.registry import by_name
     from mockserver.specs import load_spec
 
-    spec = load_spec(by_name(api).spec)
+    spec = spec_for_target(api, load_spec(by_name(api).spec), target)
     if not operations(spec):
         return [Result(api, "fuzz", "operations", "skipped", "the spec defines no operations")]
     # Keep fuzzing after a failure for the whole duration: we report every distinct one.

@@ -52,3 +52,18 @@ def test_a_violation_against_a_url_shows_evidence_but_never_the_credentials() ->
     assert "FAILED admin semantic missing_credentials_rejected" in text
     assert "Response: 200" in text and "Reproduce: curl -X GET" in text
     assert "idsync-token" not in text
+
+
+def test_a_scim_server_rooted_at_one_base_url_is_verified_without_tenant_segments(monkeypatch: Any) -> None:
+    """RFC 7644 §3.1: a SCIM service provider has one base URL; the spec's ``/{tenant}/v2`` is ours."""
+    monkeypatch.setenv(ENV["bearer"], "idsync-token")
+    lines: list[str] = []
+    with LiveServer(create_app()) as server:
+        base = f"{server.url}/scim/default/v2"
+        options = VerifyOptions(["scim"], base_url=base, max_examples=3, seed=1)
+        run = verify(options, out=lines.append)
+    text = "\n".join(lines)
+    assert run.ok, text
+    levels = {r.level for r in run.results if r.status == "passed"}
+    assert levels >= {"conformance", "stateful", "semantic"}
+    assert "/default/v2/default/v2" not in text
