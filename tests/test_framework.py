@@ -135,3 +135,13 @@ def test_clock_cannot_leave_the_representable_range(idsync_client) -> None:
     for change in ({"advance": 1e11}, {"advance": -1e11}):
         assert idsync_client.post("/__admin/clock", json=change, headers=ADMIN).status_code in (400, 409)
     assert idsync_client.get("/__admin/clock", headers=ADMIN).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["sift", "authentik", "resolution", "stackspot", "vcf", "scim", "admin"])
+def test_every_api_serves_swagger_ui_and_its_spec(idsync_client, name: str) -> None:
+    """Issue 3: Swagger UI per API; ``openapi.json`` must serialise (no recursive ``$ref``)."""
+    api = next(a for a in idsync_client.get("/").json()["apis"] if a["name"] == name)
+    assert idsync_client.get(api["ui"]).status_code == 200
+    served = idsync_client.get(f"{api['base_path'].rstrip('/')}/openapi.json")
+    assert served.status_code == 200
+    assert served.json()["servers"][0]["url"] == api["base_path"]
