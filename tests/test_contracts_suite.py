@@ -54,3 +54,15 @@ def test_suite_fails_on_a_planted_fault_with_rule_and_curl() -> None:
         done = pytest_suite("--idsync-target", server.url, "--idsync-api", "admin", "-k", "missing_credentials")
     assert done.returncode == 1, done.stdout + done.stderr
     assert "RFC 9110" in done.stdout and "curl -X GET" in done.stdout
+
+
+def test_suite_passes_for_every_api_against_the_embedded_mock() -> None:
+    """The README's ``pytest --pyargs contracts.suite``: every registered contract, every API."""
+    done = pytest_suite()
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    from contracts.verify import all_contracts
+    from mockserver.apis.registry import APIS
+    from mockserver.specs import load_spec
+
+    expected = sum(len(all_contracts(api.name, load_spec(api.spec))) for api in APIS)
+    assert f"{expected} passed" in done.stdout, done.stdout[-2000:]

@@ -29,7 +29,8 @@ GROUP = "authentik.core.models.Group"
 def _scim(target: Target) -> tuple[str, str]:
     """The SCIM target URL and token the provider under test pushes to: the environment, else
     ``base_urls["scim"]`` (a real ``.../v2``), else the mock's ``/scim/<tenant>/v2``."""
-    url = os.environ.get("IDSYNC_AUTHENTIK_SCIM_URL") or target.base_urls.get("scim")
+    remote_scim = None if target.embedded else target.base_urls.get("scim")
+    url = os.environ.get("IDSYNC_AUTHENTIK_SCIM_URL") or remote_scim
     url = url or f"{target.root}/scim/{target.credentials.scim_tenant}/v2"
     return url.rstrip("/"), os.environ.get("IDSYNC_AUTHENTIK_SCIM_TOKEN") or target.credentials.bearer or ""
 

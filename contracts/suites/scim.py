@@ -26,7 +26,7 @@ SCIM_JSON = "application/scim+json"
 
 def scim_base(target: Target, tenant: str | None = None) -> str:
     """Base URL of the tenant's SCIM service provider."""
-    if "scim" in target.base_urls and tenant is None:
+    if "scim" in target.base_urls and tenant is None and not target.embedded:
         return target.base_urls["scim"].rstrip("/")
     return f"{target.root}/scim/{tenant or target.credentials.scim_tenant}/v2"
 
