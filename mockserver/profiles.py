@@ -18,6 +18,7 @@ PLANTED_IN = (
     "mockserver.domain.resolution",
     "mockserver.domain.stackspot",
     "mockserver.http.faults_planted",
+    "mockserver.apis.admin",
 )
 
 

@@ -7,8 +7,18 @@ from typing import Any
 from mockserver.apis.base import BaseHandlers, ErrorResponse, json_error
 from mockserver.domain.clock import rfc3339
 from mockserver.domain.errors import BadRequest, DomainError
+from mockserver.domain.planted import planted
 
 Reply = tuple[Any, int]
+
+CREATED_TENANT_UNREADABLE = "admin-created-tenant-unreadable"
+PLANTED_FAULTS = (
+    planted(
+        CREATED_TENANT_UNREADABLE,
+        "POST /tenants answers a name that GET /tenants/{name} does not know (the create's link is broken)",
+        catches="ensure_resource_availability",
+    ),
+)
 
 
 def render_error(err: DomainError) -> ErrorResponse:
@@ -100,6 +110,8 @@ class Handlers(BaseHandlers):
         directory = self.world.directories.ensure(body["name"])
         for token in body.get("tokens") or []:
             directory.add_token(token)
+        if self.world.quirk(CREATED_TENANT_UNREADABLE):  # Planted bug: not the name that was stored
+            return _tenant(directory.name + "-x"), 201
         return _tenant(directory.name), 201
 
     async def get_tenant(self, name: str) -> Reply:

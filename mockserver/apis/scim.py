@@ -15,7 +15,14 @@ from connexion import request
 
 from mockserver.apis.base import BaseHandlers, ErrorResponse, json_error
 from mockserver.domain.errors import DomainError, NotFound
-from mockserver.domain.scim import Directory, ListQuery, Page, discovery, etag_matches
+from mockserver.domain.scim import (
+    FIELD_RENAMED,
+    Directory,
+    ListQuery,
+    Page,
+    discovery,
+    etag_matches,
+)
 from mockserver.domain.scim.schema import LIST_RESPONSE
 
 # Both request media types are declared on purpose (RFC 7644 §3.1); Connexion warns per request.
@@ -66,10 +73,11 @@ def _reply(body: Any, status: int = 200, etag: str | None = None) -> Reply:
     return _absolute(body, _origin()), status, headers
 
 
-def _list(page: Page) -> Reply:
+def _list(page: Page, *, renamed: bool = False) -> Reply:
     body = {
         "schemas": [LIST_RESPONSE],
-        "totalResults": page.total_results,
+        # Planted bug (scim-list-field-renamed): a snake_case rename, as a careless serializer does.
+        ("total_results" if renamed else "totalResults"): page.total_results,
         "itemsPerPage": len(page.resources),
         "startIndex": page.start_index,
         "Resources": page.resources,
@@ -87,6 +95,9 @@ class Handlers(BaseHandlers):
         except NotFound:
             return None
         return {"sub": f"scim:{directory.name}"} if directory.token_valid(token) else None
+
+    def _list(self, page: Page) -> Reply:
+        return _list(page, renamed=self.world.quirk(FIELD_RENAMED))
 
     def _dir(self, tenant: str) -> Directory:
         return self.world.directories.get(tenant)
@@ -111,10 +122,10 @@ class Handlers(BaseHandlers):
 
     # --- Users ----------------------------------------------------------------------------
     async def listUsers(self, tenant: str, **query: Any) -> Reply:
-        return _list(self._dir(tenant).list_users(ListQuery.parse(query)))
+        return self._list(self._dir(tenant).list_users(ListQuery.parse(query)))
 
     async def searchUsers(self, tenant: str, body: dict[str, Any]) -> Reply:
-        return _list(self._dir(tenant).list_users(ListQuery.parse(body)))
+        return self._list(self._dir(tenant).list_users(ListQuery.parse(body)))
 
     async def createUser(self, tenant: str, body: dict[str, Any], **query: Any) -> Reply:
         return self._one(tenant, self._dir(tenant).create_user(body), query, 201)
@@ -138,10 +149,10 @@ class Handlers(BaseHandlers):
 
     # --- Groups ---------------------------------------------------------------------------
     async def listGroups(self, tenant: str, **query: Any) -> Reply:
-        return _list(self._dir(tenant).list_groups(ListQuery.parse(query)))
+        return self._list(self._dir(tenant).list_groups(ListQuery.parse(query)))
 
     async def searchGroups(self, tenant: str, body: dict[str, Any]) -> Reply:
-        return _list(self._dir(tenant).list_groups(ListQuery.parse(body)))
+        return self._list(self._dir(tenant).list_groups(ListQuery.parse(body)))
 
     async def createGroup(self, tenant: str, body: dict[str, Any], **query: Any) -> Reply:
         return self._one(tenant, self._dir(tenant).create_group(body), query, 201)
@@ -165,10 +176,10 @@ class Handlers(BaseHandlers):
 
     # --- root search, discovery ---------------------------------------------------------
     async def queryAll(self, tenant: str, **query: Any) -> Reply:
-        return _list(self._dir(tenant).search(ListQuery.parse(query)))
+        return self._list(self._dir(tenant).search(ListQuery.parse(query)))
 
     async def searchAll(self, tenant: str, body: dict[str, Any]) -> Reply:
-        return _list(self._dir(tenant).search(ListQuery.parse(body)))
+        return self._list(self._dir(tenant).search(ListQuery.parse(body)))
 
     async def getServiceProviderConfig(self, tenant: str) -> Reply:
         return _reply(discovery.service_provider_config(self._dir(tenant).base_path))

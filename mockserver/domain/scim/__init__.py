@@ -19,9 +19,26 @@ from mockserver.domain.scim.listing import Page
 from mockserver.domain.scim.query import ListQuery
 from mockserver.domain.scim.schema import GROUP_TYPE, USER_TYPE
 
-__all__ = ["PLANTED_FAULTS", "Directories", "Directory", "ListQuery", "Page", "check_etag", "etag_matches"]
+__all__ = [
+    "FIELD_RENAMED",
+    "PLANTED_FAULTS",
+    "Directories",
+    "Directory",
+    "ListQuery",
+    "Page",
+    "check_etag",
+    "etag_matches",
+]
+
+#: Wire-level planted bugs, applied by ``mockserver.apis.scim`` (caught by Schemathesis levels).
+FIELD_RENAMED = "scim-list-field-renamed"
 
 PLANTED_FAULTS = (
+    planted(
+        FIELD_RENAMED,
+        "SCIM ListResponse says total_results instead of totalResults (RFC 7644 §3.4.2 field names)",
+        catches="response_schema_conformance",
+    ),
     planted(
         "scim-total-results-page-size",
         "SCIM list totalResults reports the page size instead of every match (RFC 7644 §3.4.2)",
