@@ -69,14 +69,15 @@ class Clock:
         return {"offset": self.offset, "frozen_at": self.frozen_at}
 
     def restore(self, data: Any) -> None:
-        """Inverse of :meth:`export`; :class:`BadRequest` for anything else."""
+        """Inverse of :meth:`export`: :class:`BadRequest` for a malformed value, :class:`Conflict`
+        when the time it gives falls outside 1970..9999 (it depends on the current time)."""
         try:
             offset = float(data.get("offset") or 0.0)
             frozen = data.get("frozen_at")
             frozen_at = None if frozen is None else float(frozen)
-            _in_range(frozen_at if frozen_at is not None else time.time() + offset)
-        except (AttributeError, TypeError, ValueError, Conflict):
-            raise BadRequest("clock must be {offset: number, frozen_at: number|null} within 1970..9999") from None
+        except (AttributeError, TypeError, ValueError):
+            raise BadRequest("clock must be {offset: number, frozen_at: number|null}") from None
+        _in_range(frozen_at if frozen_at is not None else time.time() + offset)
         self.offset, self.frozen_at = offset, frozen_at
 
 
