@@ -5,27 +5,14 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+
+from vendor_like import NoIndex
 
 from mockserver.app import create_app
 from mockserver.http.faults_planted import PlantedHttpFaults
 from mockserver.server import LiveServer
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-class NoIndex:
-    """Hides the idsync index at ``GET /``, so the mock looks like a real vendor (no admin API)."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and scope["path"] == "/":
-            await send({"type": "http.response.start", "status": 404, "headers": [(b"content-type", b"text/plain")]})
-            await send({"type": "http.response.body", "body": b"not here"})
-            return
-        await self.app(scope, receive, send)
 
 
 def pytest_suite(*flags: str) -> subprocess.CompletedProcess[str]:

@@ -3,27 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
+from vendor_like import NoIndex
 
 from contracts.target import ENV, Credentials, Target
 from mockserver.app import create_app
 from mockserver.server import LiveServer
-
-
-class NoIndex:
-    """An ASGI wrapper hiding the idsync index, so the mock looks like a real vendor."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and scope["path"] == "/":
-            await send({"type": "http.response.start", "status": 404, "headers": [(b"content-type", b"text/plain")]})
-            await send({"type": "http.response.body", "body": b"not here"})
-            return
-        await self.app(scope, receive, send)
 
 
 @pytest.fixture(scope="module")

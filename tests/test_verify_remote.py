@@ -4,25 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from vendor_like import NoIndex
+
 from contracts.target import ENV, Credentials
 from contracts.verify import VerifyOptions, verify
 from mockserver.app import create_app
 from mockserver.http.faults_planted import PlantedHttpFaults
 from mockserver.server import LiveServer
-
-
-class NoIndex:
-    """Hides the idsync index at ``GET /``, so the mock looks like a real vendor (no admin API)."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and scope["path"] == "/":
-            await send({"type": "http.response.start", "status": 404, "headers": [(b"content-type", b"text/plain")]})
-            await send({"type": "http.response.body", "body": b"not here"})
-            return
-        await self.app(scope, receive, send)
 
 
 def test_admin_contracts_are_skipped_with_reason_against_a_real_vendor(monkeypatch: Any) -> None:
