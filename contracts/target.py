@@ -218,6 +218,11 @@ class Target:
             self.admin.close()
 
     @classmethod
+    def for_mock(cls, root: str) -> Target:
+        """An idsync mock at ``root`` with the default seed's credentials and its admin API."""
+        return cls.for_url(root, Credentials.embedded(), admin=True)
+
+    @classmethod
     def for_url(
         cls, root: str, credentials: Credentials, *, admin: bool, base_urls: dict[str, str] | None = None
     ) -> Target:

@@ -9,7 +9,7 @@ import pytest
 from test_authentik_scim_stub import TOKEN, ScimStub
 
 from contracts.scenario import ContractViolation, contracts_for
-from contracts.target import Credentials, Target
+from contracts.target import Target
 from mockserver.app import create_app
 from mockserver.domain.authentik import PLANTED_FAULTS
 from mockserver.server import LiveServer
@@ -32,7 +32,7 @@ def scim_env(monkeypatch: pytest.MonkeyPatch, scim_url: str) -> None:
 
 def served(profile: str = "default") -> Iterator[Target]:
     with LiveServer(create_app(profile=profile, validate_responses=True)) as server:
-        target = Target.for_url(server.url, Credentials(bearer="idsync-token"), admin=True)
+        target = Target.for_mock(server.url)
         try:
             yield target
         finally:

@@ -8,18 +8,17 @@ from collections.abc import Iterator
 import pytest
 
 from contracts.scenario import Contract, contracts_for
-from contracts.target import Credentials, Target
+from contracts.target import Target
 from mockserver.app import create_app
 from mockserver.domain.resolution import PLANTED_FAULTS
 from mockserver.server import LiveServer
 
 CONTRACTS = {c.name: c for c in contracts_for("resolution")}
-CREDENTIALS = Credentials(bearer="idsync-token", basic_user="admin", basic_password="admin")
 
 
 @pytest.fixture
 def target(idsync_url: str) -> Iterator[Target]:
-    made = Target.for_url(idsync_url, CREDENTIALS, admin=True)
+    made = Target.for_mock(idsync_url)
     yield made
     made.close()
 
@@ -38,7 +37,7 @@ def test_contract_passes_against_the_mock(target: Target, name: str) -> None:
 def test_planted_fault_is_caught(fault) -> None:  # type: ignore[no-untyped-def]
     contract: Contract = CONTRACTS[fault.catches]
     with LiveServer(create_app(profile=fault.name, validate_responses=True)) as server:
-        faulty = Target.for_url(server.url, CREDENTIALS, admin=True)
+        faulty = Target.for_mock(server.url)
         try:
             with pytest.raises(AssertionError) as caught:
                 contract.check(faulty)

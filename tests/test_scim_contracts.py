@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from contracts.scenario import Contract, ContractViolation, contracts_for
-from contracts.target import Credentials, Target
+from contracts.target import Target
 from mockserver.app import create_app
 from mockserver.domain.scim import PLANTED_FAULTS
 from mockserver.server import LiveServer
@@ -19,7 +19,7 @@ SEMANTIC_FAULTS = [p for p in PLANTED_FAULTS if p.catches in CONTRACTS]
 
 
 def target_at(url: str) -> Target:
-    return Target.for_url(url, Credentials(bearer="idsync-token"), admin=True)
+    return Target.for_mock(url)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from contracts.scenario import Contract, contracts_for
-from contracts.target import Credentials, Target
+from contracts.target import Target
 from mockserver.app import create_app
 from mockserver.domain.sift import PLANTED_FAULTS
 from mockserver.server import LiveServer
@@ -16,7 +16,7 @@ CONTRACTS = {c.name: c for c in contracts_for("sift")}
 
 
 def _target(url: str) -> Target:
-    return Target.for_url(url, Credentials(bearer="idsync-token"), admin=True)
+    return Target.for_mock(url)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from contracts.scenario import Contract, contracts_for
-from contracts.target import Credentials, Target
+from contracts.target import Target
 from mockserver.app import create_app
 from mockserver.domain.vcf import PLANTED_FAULTS
 from mockserver.server import LiveServer
@@ -17,9 +17,7 @@ CONTRACTS = {c.name: c for c in contracts_for("vcf")}
 
 
 def make_target(url: str) -> Target:
-    return Target.for_url(
-        url, Credentials(bearer="idsync-token", basic_user="admin", basic_password="admin"), admin=True
-    )
+    return Target.for_mock(url)
 
 
 def run(contract: Contract, url: str) -> None:
