@@ -1,4 +1,4 @@
-"""Levels 1-3 of DESIGN.md "Contracts": spec validity, Schemathesis conformance, stateful links.
+"""Levels 1-3 of docs/design.md "Contracts": spec validity, Schemathesis conformance, stateful links.
 
 Schemathesis 4 runs in-process through its engine (``schemathesis.engine.from_schema``), over
 real HTTP against the target's base URL with the API's auth headers; every operation, positive
@@ -210,7 +210,7 @@ def schemathesis_config(
         "generation": {"max-examples": settings.max_examples, "mode": "all", "database": "none"},
         "phases": {
             **{name: {"enabled": name in enabled} for name in ("examples", "coverage", "fuzzing")},
-            # Only the specs' own OpenAPI links drive the stateful level (DESIGN.md, level 3);
+            # Only the specs' own OpenAPI links drive the stateful level (docs/design.md, level 3);
             # Schemathesis' name-based inference guessed e.g. authentik's user ``uuid`` for ``{id}``.
             "stateful": {"enabled": "stateful" in enabled, "inference": {"algorithms": []}},
         },

@@ -1,4 +1,4 @@
-"""``idsync fuzz``: Schemathesis' continuous fuzzing for a bounded time (DESIGN.md, QA campaigns).
+"""``idsync fuzz``: Schemathesis' continuous fuzzing for a bounded time (docs/design.md, QA campaigns).
 
 Runs ``Engine.fuzz`` (the engine behind ``st fuzz``) per API for ``duration`` seconds against
 the embedded mock or a base URL, with every built-in check, and reports each distinct failure

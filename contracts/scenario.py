@@ -4,7 +4,7 @@ Each vendor module in ``contracts/suites/<api>.py`` decorates its checks with
 :func:`contract`. ``idsync verify`` runs them after the Schemathesis levels; the pytest suite
 runs them against the embedded mock; a check that needs set-up the public API cannot do
 (``needs=("admin",)``: seeding upstream users, moving the clock) is skipped against a real
-vendor with that reason (STYLE.md rules 8-10).
+vendor with that reason (docs/style.md rules 8-10).
 
 A check fails by raising ``AssertionError`` whose message names the rule and its source; use
 :func:`require` for that.

@@ -1,4 +1,4 @@
-"""The packaged contract suite, for an integrator's own pytest run (STYLE.md rule 8).
+"""The packaged contract suite, for an integrator's own pytest run (docs/style.md rule 8).
 
     pytest --pyargs contracts.suite --idsync-target https://my-server.example --idsync-api scim
     pytest --pyargs contracts.suite                     # the embedded mock, every API

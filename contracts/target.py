@@ -1,4 +1,4 @@
-"""The implementation under test: the embedded mock or a real base URL (STYLE.md rule 8).
+"""The implementation under test: the embedded mock or a real base URL (docs/style.md rule 8).
 
 Tests never hold a URL; they get a :class:`Target`. :meth:`Target.discover` looks at a base
 URL: an idsync mock answers ``GET /`` with its index (each API's base path, and the admin API

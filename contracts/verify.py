@@ -1,4 +1,4 @@
-"""``idsync verify``: every contract level against the embedded mock or a base URL (DESIGN.md "Contracts").
+"""``idsync verify``: every contract level against the embedded mock or a base URL (docs/design.md "Contracts").
 
 Per API: ``spec`` (openapi-spec-validator), ``conformance`` (Schemathesis examples, coverage
 and fuzzing phases, positive and negative data, all built-in checks), ``stateful``

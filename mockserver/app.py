@@ -1,7 +1,7 @@
-"""The app factory: the only way an idsync mock app is built (STYLE.md rule 6).
+"""The app factory: the only way an idsync mock app is built (docs/style.md rule 6).
 
 ``create_app`` builds a fresh world from a seed, mounts every spec with Connexion 3's
-``AsyncApp`` (tooling notes §8.1: several times faster than ``FlaskApp``), binds each API's
+``AsyncApp`` (docs/tooling.md §8.1: several times faster than ``FlaskApp``), binds each API's
 operationIds to that API's handler object, and renders every error in the vendor's body.
 """
 
@@ -34,7 +34,7 @@ from mockserver.runtime import Runtime
 from mockserver.seed import load_seed_file
 from mockserver.specs import load_spec
 
-# Connexion warns on every request whose body declares two JSON media types (tooling notes).
+# Connexion warns on every request whose body declares two JSON media types (docs/tooling.md).
 logging.getLogger("connexion.validators.abstract").setLevel(logging.ERROR)
 logging.getLogger("connexion.operations.openapi3").setLevel(logging.ERROR)
 

@@ -1,4 +1,4 @@
-"""Named fault profiles: planted bugs that the contract suite must catch (STYLE.md rules 7, 10).
+"""Named fault profiles: planted bugs that the contract suite must catch (docs/style.md rules 7, 10).
 
 Each profile is a small object selected by name (``create_app(profile=...)``,
 ``idsync serve --profile NAME``); domain code asks ``world.quirk(name)``. The docstring-like

@@ -1,6 +1,6 @@
 """What one running app holds besides the identity world: the request journal and fault rules.
 
-Both are driven by the admin API (DESIGN.md, "The admin API"); neither imports a web framework.
+Both are driven by the admin API (docs/design.md, "The admin API"); neither imports a web framework.
 """
 
 from __future__ import annotations

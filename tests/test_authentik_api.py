@@ -1,4 +1,4 @@
-"""authentik API behaviour in-process: auth, CRUD, DRF errors, bad input never 500 (research A2-A5)."""
+"""authentik API behaviour in-process: auth, CRUD, DRF errors, bad input never 500 (docs/vendor-facts.md A2-A5)."""
 
 from __future__ import annotations
 
@@ -71,7 +71,7 @@ def test_group_membership_from_both_sides(idsync_client: Any) -> None:
 
 def test_provider_crud_returns_token_and_defaults(idsync_client: Any) -> None:
     provider = create(idsync_client, "/providers/scim/", PROVIDER)
-    assert provider["token"] == "secret"  # clear text up to 2025.8 (research A4)
+    assert provider["token"] == "secret"  # clear text up to 2025.8 (docs/vendor-facts.md A4)
     assert (provider["compatibility_mode"], provider["exclude_users_service_account"], provider["dry_run"]) == (
         "default",
         False,

@@ -1,5 +1,5 @@
 """Every authentik contract passes against the mock served live, and every planted fault makes
-its named contract fail (STYLE.md rule 10)."""
+its named contract fail (docs/style.md rule 10)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
-"""authentik → this server's own SCIM directory, over real HTTP (DESIGN.md, "one identity world").
+"""authentik → this server's own SCIM directory, over real HTTP (docs/design.md, "one identity world").
 
 The provider's ``url`` is ``<server>/scim/default/v2`` with token ``idsync-token``; the pushed
 users and groups are read back with SCIM GETs (RFC 7644 §3.4.1) and the journal shows the
-requests authentik sent (research A8).
+requests authentik sent (docs/vendor-facts.md A8).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Replay the seed's documented authentik requests (``tests/samples/authentik-2025.8-*.json``)
 against the mock and check the answers against the documented schemas; check the seed facts
-are all in ``specs/authentik.yaml`` (STYLE.md rule 11)."""
+are all in ``specs/authentik.yaml`` (docs/style.md rule 11)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """A tiny recording SCIM 2.0 server (RFC 7644) for authentik push tests, and its own checks.
 
 authentik's provider pushes to any SCIM target; this stub records every request it gets, so
-tests can assert the exact requests authentik sends (research A8), independently of the
+tests can assert the exact requests authentik sends (docs/vendor-facts.md A8), independently of the
 full SCIM directory. Served for real with ``LiveServer``.
 """
 

@@ -1,6 +1,6 @@
 """``sync/object`` over real HTTP: the mock pushes to a live SCIM server exactly as authentik does.
 
-Source: research A6/A8 (``authentik/lib/sync/outgoing/tasks.py``, ``providers/scim/clients``).
+Source: docs/vendor-facts.md A6/A8 (``authentik/lib/sync/outgoing/tasks.py``, ``providers/scim/clients``).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 One live server: Sift's ``:generate-token`` gives the SCIM URL and token (Sift docs, "External
 sync"); an authentik SCIM provider with that URL and token pushes core users and a group
-(``providers_scim_sync_object_create``, research A8); Sift's ``SyncOrganization`` then reports
+(``providers_scim_sync_object_create``, docs/vendor-facts.md A8); Sift's ``SyncOrganization`` then reports
 them, a deactivation, and finally no change. The admin journal proves the pushes were real
 HTTP requests at the Sift tenant (RFC 7644 §3.3 POST, §3.5.1 PUT, §3.5.2 PATCH).
 """

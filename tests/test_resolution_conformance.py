@@ -1,5 +1,5 @@
 """Schemathesis conformance of specs/resolution.yaml against the mock, in-process: every
-operation, positive and negative data, all built-in checks (issue 2.3; DESIGN.md level 2)."""
+operation, positive and negative data, all built-in checks (issue 2.3; docs/design.md level 2)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""resolution User Sync domain rules, without HTTP (research §2.7; seed 002).
+"""resolution User Sync domain rules, without HTTP (docs/vendor-facts.md §2.7; seed 002).
 
 The upstream IdP is a stand-in with the SCIM ``Directory`` reading interface (``users()``,
 ``groups()`` as RFC 7643 resources), so these tests do not depend on the SCIM engine.
@@ -261,7 +261,7 @@ GROUPS = ("jira-users", "confluence-users")
 
 
 class DirectoryLifecycle(RuleBasedStateMachine):
-    """A small dict model of User Sync (research §2.7): usernames are unique and immutable upstream."""
+    """A small dict model of User Sync (docs/vendor-facts.md §2.7): usernames are unique and immutable upstream."""
 
     def __init__(self) -> None:
         super().__init__()

@@ -1,4 +1,4 @@
-"""Replays the RFC 7644 examples in ``tests/samples/rfc7644-*.json`` (STYLE.md rule 11).
+"""Replays the RFC 7644 examples in ``tests/samples/rfc7644-*.json`` (docs/style.md rule 11).
 
 Each file: ``setup`` requests (``as`` names the created resource), then ``exchanges`` with the
 expected status, a partial ``expect`` body, ``headers`` that must be present, ``absent`` keys

@@ -1,4 +1,4 @@
-"""Model-based test (STYLE.md rule 9): random SCIM call sequences over HTTP agree with a dict model."""
+"""Model-based test (docs/style.md rule 9): random SCIM call sequences over HTTP agree with a dict model."""
 
 from __future__ import annotations
 

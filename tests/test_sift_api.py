@@ -1,5 +1,5 @@
 """Sift over HTTP: custom-method routing, the documented sample, the IdP → SCIM → sync flow over a
-real socket, token expiry on the mock clock, CRUD of user groups, and bad input (research part B)."""
+real socket, token expiry on the mock clock, CRUD of user groups, and bad input (docs/vendor-facts.md part B)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The Sift contract suite passes against the mock and bites on every planted Sift fault (STYLE.md rule 10)."""
+"""The Sift contract suite passes against the mock and bites on every planted Sift fault (docs/style.md rule 10)."""
 
 from __future__ import annotations
 

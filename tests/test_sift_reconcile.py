@@ -1,4 +1,4 @@
-"""Property tests of Sift's external-sync reconciliation (issue 4, point 5; research B5, B6 point 3).
+"""Property tests of Sift's external-sync reconciliation (issue 4, point 5; docs/vendor-facts.md B5, B6 point 3).
 
 For any upstream directory history (users and groups added, renamed, deactivated, removed
 between runs), after each sync: the org's managed active users and its external groups equal

@@ -3,7 +3,7 @@
 Creates and updates are accepted once their placeholder references ("string") name real
 resources; the documented PATCH samples are rejected exactly as elimity-com/scim rejects them:
 ``schemas`` as a string fails decoding (400 ``invalidSyntax``), and with ``schemas`` fixed the
-``filter.Path``-object ``path`` is 400 ``invalidPath`` (research §3.5-3.6).
+``filter.Path``-object ``path`` is 400 ``invalidPath`` (docs/vendor-facts.md §3.5-3.6).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Schemathesis against specs/vcf.yaml on the in-process mock: no 500s, documented statuses and
-bodies, negative data rejected, auth not ignored (tooling notes §7). ``positive_data_acceptance``
+bodies, negative data rejected, auth not ignored (docs/tooling.md §7). ``positive_data_acceptance``
 is excluded: schema-valid bodies can still break VCF rules the schema cannot express (one
 external IdP, known IdP types), which the mock rightly answers with 400/409."""
 

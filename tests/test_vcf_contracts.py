@@ -1,5 +1,5 @@
 """Every VCF contract passes against the faithful mock served live, and each planted VCF fault
-makes its named contract fail (STYLE.md rule 10)."""
+makes its named contract fail (docs/style.md rule 10)."""
 
 from __future__ import annotations
 

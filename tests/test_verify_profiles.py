@@ -1,4 +1,4 @@
-"""The suite bites (STYLE.md rule 10): every planted-fault profile makes ``idsync verify`` fail,
+"""The suite bites (docs/style.md rule 10): every planted-fault profile makes ``idsync verify`` fail,
 naming the contract the profile says catches it; the faithful default profile passes.
 
 Runs ``contracts.verify.verify`` in-process against the embedded mock (one live server per

@@ -1,4 +1,4 @@
-"""Contracts of the idsync admin API (specs/admin.yaml; DESIGN.md "The admin API").
+"""Contracts of the idsync admin API (specs/admin.yaml; docs/design.md "The admin API").
 
 They exercise what makes the mock usable in tests: reset, snapshots, the journal, fault rules
 and the clock. Every one needs the admin API itself, so against a real vendor they are skipped.
@@ -9,7 +9,7 @@ from __future__ import annotations
 from contracts.scenario import contract, require
 from contracts.target import Target
 
-SOURCE = "DESIGN.md, The admin API; specs/admin.yaml"
+SOURCE = "docs/design.md, The admin API; specs/admin.yaml"
 ADMIN = ("admin",)
 
 

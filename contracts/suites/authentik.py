@@ -20,8 +20,8 @@ from contracts.scenario import contract, require
 from contracts.target import Target
 
 API = "authentik"
-DOC_AUTH = "authentik/api/authentication.py + DRF 403 (research A2)"
-DOC_SYNC = "https://docs.goauthentik.io/add-secure-apps/providers/scim/ (research A6, A8)"
+DOC_AUTH = "authentik/api/authentication.py + DRF 403 (docs/vendor-facts.md A2)"
+DOC_SYNC = "https://docs.goauthentik.io/add-secure-apps/providers/scim/ (docs/vendor-facts.md A6, A8)"
 USER = "authentik.core.models.User"
 GROUP = "authentik.core.models.Group"
 
@@ -42,7 +42,7 @@ def _provider(target: Target, url: str, token: str, **extra: Any) -> Iterator[in
     created = client.post(
         "/api/v3/providers/scim/", json={"name": f"idsync-{uuid.uuid4().hex[:8]}", "url": url, "token": token, **extra}
     )
-    require(created.status_code == 201, "POST /providers/scim/ answers 201", "research A3", created.text)
+    require(created.status_code == 201, "POST /providers/scim/ answers 201", "docs/vendor-facts.md A3", created.text)
     pk = int(created.json()["pk"])
     try:
         yield pk
@@ -55,7 +55,7 @@ def _user(target: Target, **extra: Any) -> dict[str, Any]:
     created = target.client(API).post(
         "/api/v3/core/users/", json={"username": name, "name": "Contract User", "email": f"{name}@example.com", **extra}
     )
-    require(created.status_code == 201, "POST /core/users/ answers 201", "research A5", created.text)
+    require(created.status_code == 201, "POST /core/users/ answers 201", "docs/vendor-facts.md A5", created.text)
     return dict(created.json())
 
 
@@ -111,7 +111,7 @@ def wrong_token_is_403(target: Target) -> None:
     require(response.json() == {"detail": "Token invalid/expired"}, "authentik's detail text", DOC_AUTH, response.text)
 
 
-@contract(API, level="semantic", source="authentik/api/pagination.py (research A2)")
+@contract(API, level="semantic", source="authentik/api/pagination.py (docs/vendor-facts.md A2)")
 def list_envelope_is_authentiks(target: Target) -> None:
     """Lists carry ``pagination`` (7 fields, page numbers, 0 when none), ``results``, ``autocomplete``."""
     client = target.client(API)
@@ -121,26 +121,26 @@ def list_envelope_is_authentiks(target: Target) -> None:
     require(
         set(page) == {"next", "previous", "count", "current", "total_pages", "start_index", "end_index"},
         "7 pagination fields",
-        "research A2",
+        "docs/vendor-facts.md A2",
         str(page),
     )
     require(
         "autocomplete" in first and len(first["results"]) == 1,
         "autocomplete and page_size honoured",
-        "research A2",
+        "docs/vendor-facts.md A2",
         str(first),
     )
     require(
         page["count"] >= 2 and page["next"] == 2 and page["previous"] == 0 and page["total_pages"] == page["count"],
         "next/previous are page numbers",
-        "research A2",
+        "docs/vendor-facts.md A2",
         str(page),
     )
     last = client.get("/api/v3/core/users/", params={"page_size": 1, "page": page["total_pages"]}).json()["pagination"]
     require(
         last["next"] == 0 and last["start_index"] == last["end_index"] == page["count"],
         "last page: next 0, 1-based indexes",
-        "research A2",
+        "docs/vendor-facts.md A2",
         str(last),
     )
     beyond = client.get("/api/v3/core/users/", params={"page_size": 1, "page": page["total_pages"] + 1})
@@ -152,7 +152,7 @@ def list_envelope_is_authentiks(target: Target) -> None:
     )
 
 
-@contract(API, level="semantic", source="DRF get_object() Http404 (research A2)")
+@contract(API, level="semantic", source="DRF get_object() Http404 (docs/vendor-facts.md A2)")
 def provider_crud_round_trip(target: Target) -> None:
     """Create 201, read back, PATCH 200, DELETE 204, then 404 with DRF's detail."""
     client = target.client(API)
@@ -161,28 +161,32 @@ def provider_crud_round_trip(target: Target) -> None:
         require(
             got["dry_run"] is True and got["url"] == "http://127.0.0.1:9/scim/v2",
             "provider reads back as written",
-            "research A4",
+            "docs/vendor-facts.md A4",
             str(got),
         )
         patched = client.patch(f"/api/v3/providers/scim/{pk}/", json={"dry_run": False}).json()
         require(
             patched["dry_run"] is False and patched["name"] == got["name"],
             "PATCH changes only what it names",
-            "research A3",
+            "docs/vendor-facts.md A3",
             str(patched),
         )
-        require(client.delete(f"/api/v3/providers/scim/{pk}/").status_code == 204, "DELETE answers 204", "research A3")
+        require(
+            client.delete(f"/api/v3/providers/scim/{pk}/").status_code == 204,
+            "DELETE answers 204",
+            "docs/vendor-facts.md A3",
+        )
         gone = client.get(f"/api/v3/providers/scim/{pk}/")
         require(
             gone.status_code == 404
             and gone.json()["detail"] in ("No SCIMProvider matches the given query.", "Not found."),
             "unknown id is 404",
-            "research A2",
+            "docs/vendor-facts.md A2",
             gone.text,
         )
 
 
-@contract(API, level="semantic", source="SyncObjectSerializer (research A4)")
+@contract(API, level="semantic", source="SyncObjectSerializer (docs/vendor-facts.md A4)")
 def sync_object_validates_body(target: Target) -> None:
     """A wrong ``sync_object_model`` is 400 with DRF's field message; a missing id is required."""
     with _provider(target, "http://127.0.0.1:9/scim/v2", "t0ken") as pk:
@@ -191,14 +195,14 @@ def sync_object_validates_body(target: Target) -> None:
         require(
             bad.status_code == 400 and bad.json() == {"sync_object_model": ['"foo" is not a valid choice.']},
             "invalid choice",
-            "research A2",
+            "docs/vendor-facts.md A2",
             bad.text,
         )
         missing = target.client(API).post(url, json={"sync_object_model": USER})
         require(
             missing.status_code == 400 and missing.json().get("sync_object_id") == ["This field is required."],
             "required field",
-            "research A2",
+            "docs/vendor-facts.md A2",
             missing.text,
         )
 

@@ -94,7 +94,7 @@ def scim_status(info: dict[str, Any], token: str | None = None) -> int:
 
 
 def is_vcf_error(response: httpx.Response) -> bool:
-    """Research §1.6: VCF errors are JSON objects with ``errorCode`` and ``message``."""
+    """docs/vendor-facts.md §1.6: VCF errors are JSON objects with ``errorCode`` and ``message``."""
     try:
         body = response.json()
     except ValueError:

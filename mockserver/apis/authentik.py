@@ -34,7 +34,7 @@ PY_KINDS = {"'": "str", "[": "list", "{": "dict", "T": "bool", "F": "bool", "N":
 
 
 def render_error(err: DomainError) -> ErrorResponse:
-    """DRF shapes (research A2): 400 ``ValidationError`` (field → messages), other errors
+    """DRF shapes (docs/vendor-facts.md A2): 400 ``ValidationError`` (field → messages), other errors
     ``GenericError {detail}``; authentication failures are 403, not 401."""
     if isinstance(err, Unauthenticated):
         missing = err.detail.startswith("No authorization token provided")

@@ -1,9 +1,9 @@
 """What every vendor module in ``mockserver.apis`` provides, and the helpers they share.
 
 A vendor module defines ``class Handlers(BaseHandlers)`` whose async methods are named after
-the spec's operationIds (the spec is the router, STYLE.md rule 1), and a function
+the spec's operationIds (the spec is the router, docs/style.md rule 1), and a function
 ``render_error(err: DomainError) -> ErrorResponse`` giving that vendor's error body.
-Handlers stay thin: parse, one domain call, render (STYLE.md rule 3).
+Handlers stay thin: parse, one domain call, render (docs/style.md rule 3).
 """
 
 from __future__ import annotations

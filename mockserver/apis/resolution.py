@@ -1,7 +1,7 @@
 """resolution User Sync REST handlers (specs/resolution.yaml, ``/rest/samlsso-admin/1.0``).
 
 Facts: https://wiki.resolution.de/doc/usersync/latest/knowledge-base/how-to-use-rest-api-with-user-sync
-(research §2). A full sync answers at once and runs as a task on the server's event loop:
+(docs/vendor-facts.md §2). A full sync answers at once and runs as a task on the server's event loop:
 SCHEDULED → (``sync_delay``) RUNNING → (``sync_delay``) DONE, so clients can watch it run.
 """
 
@@ -23,7 +23,7 @@ UNAUTHENTICATED = "Client must be authenticated to access this resource."
 
 
 def render_error(err: DomainError) -> ErrorResponse:
-    """Atlassian REST ``Status`` entity ``{"message", "status-code"}`` (Inferred, research §2.8 point 7)."""
+    """Atlassian REST ``Status`` entity ``{"message", "status-code"}`` (Inferred, docs/vendor-facts.md §2.8 point 7)."""
     message = UNAUTHENTICATED if isinstance(err, Unauthenticated) else err.detail
     return json_error(err, {"message": message, "status-code": err.status})
 

@@ -1,4 +1,4 @@
-"""Sift handlers (specs/sift.yaml): grpc-gateway JSON over ``mockserver.domain.sift`` (research part B).
+"""Sift handlers (specs/sift.yaml): grpc-gateway JSON over ``mockserver.domain.sift`` (docs/vendor-facts.md part B).
 
 Each method is named after the vendor's operationId; Connexion passes path and query
 parameters by their spec names, the body as ``body`` and the authenticated user id as ``user``
@@ -21,7 +21,7 @@ Reply = tuple[Any, int]
 
 def render_error(err: DomainError) -> ErrorResponse:
     """grpc-gateway ``rpcStatus`` ``{code, message, details}``; ``code`` is the gRPC number and the
-    HTTP status follows ``runtime.HTTPStatusFromCode`` (research B1)."""
+    HTTP status follows ``runtime.HTTPStatusFromCode`` (docs/vendor-facts.md B1)."""
     return json_error(err, {"code": err.grpc_code, "message": err.detail, "details": []})
 
 

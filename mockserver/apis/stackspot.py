@@ -1,7 +1,7 @@
 """StackSpot IAM SCIM handlers: the operationIds of specs/stackspot.yaml.
 
 Every resource type has the same six operations, twice: ``/scim/<Resource>`` with the tenant in
-``X-Tenant-Id`` and ``/{tenant}/scim/<Resource>`` (research §3.2), so the handler methods are
+``X-Tenant-Id`` and ``/{tenant}/scim/<Resource>`` (docs/vendor-facts.md §3.2), so the handler methods are
 made by one factory per operation (``list<Plural>``, ``create<Singular>``, ``get<Singular>``,
 ``replace<Singular>``, ``patch<Singular>``, ``delete<Singular>``, plus ``...InTenant``). Each
 is parse, one domain call, render. The bearer check is the base one: every seeded API token
@@ -20,7 +20,7 @@ from mockserver.apis.base import BaseHandlers, ErrorResponse, json_error
 from mockserver.domain.errors import DomainError, NotFound
 
 # The request bodies declare application/json (StackSpot's reference) and application/scim+json
-# (what SCIM clients send); Connexion 3.3 warns about that on every request (tooling notes).
+# (what SCIM clients send); Connexion 3.3 warns about that on every request (docs/tooling.md).
 logging.getLogger("connexion.operations.openapi3").setLevel(logging.ERROR)
 
 SCIM_JSON = "application/scim+json"
@@ -41,7 +41,7 @@ Result = tuple[Any, int] | tuple[Any, int, dict[str, str]]
 def render_error(err: DomainError) -> ErrorResponse:
     """elimity-com/scim ``ScimError.MarshalJSON``: ``{schemas, scimType?, detail?, status}``, ``status`` a string.
 
-    An unknown route is elimity's 404 "Specified endpoint does not exist." (research §3.6).
+    An unknown route is elimity's 404 "Specified endpoint does not exist." (docs/vendor-facts.md §3.6).
     """
     detail = err.detail
     if isinstance(err, NotFound) and detail.startswith("No route for"):

@@ -1,7 +1,7 @@
 """VCF SDDC Manager handlers (specs/vcf.yaml): tokens, identity providers, sync client.
 
-Thin by design (STYLE.md rule 3): parse, one call on ``world.vcf``, render. Errors leave as the
-vendor's ``Error`` / ``ErrorResponse`` (research §1.6) via :func:`render_error`.
+Thin by design (docs/style.md rule 3): parse, one call on ``world.vcf``, render. Errors leave as the
+vendor's ``Error`` / ``ErrorResponse`` (docs/vendor-facts.md §1.6) via :func:`render_error`.
 """
 
 from __future__ import annotations
@@ -34,12 +34,12 @@ Reply = tuple[Any, int] | tuple[Any, int, dict[str, str]]
 
 
 def reference_token() -> str:
-    """Research §1.6 (Inferred): six random upper-case alphanumerics, as VCF shows them."""
+    """docs/vendor-facts.md §1.6 (Inferred): six random upper-case alphanumerics, as VCF shows them."""
     return "".join(secrets.choice(string.ascii_uppercase + string.digits) for _ in range(6))
 
 
 def render_error(err: DomainError) -> ErrorResponse:
-    """The fields ``Error`` and ``ErrorResponse`` share (research §1.6), so one body fits both
+    """The fields ``Error`` and ``ErrorResponse`` share (docs/vendor-facts.md §1.6), so one body fits both
     schemas: neither ``cause`` (ErrorResponse) nor ``causes`` (Error) is sent."""
     body: dict[str, Any] = {
         "errorCode": getattr(err, "error_code", None) or DEFAULT_CODES.get(err.status, "INTERNAL_SERVER_ERROR"),

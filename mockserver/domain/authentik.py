@@ -1,6 +1,6 @@
 """authentik state: core users/groups, SCIM providers and their remote-object links.
 
-Target: authentik 2025.8 (research A1-A11). Providers and links follow
+Target: authentik 2025.8 (docs/vendor-facts.md A1-A11). Providers and links follow
 ``authentik/providers/scim/models.py`` and the ``OutgoingSyncProvider`` API; the push itself
 is in :mod:`mockserver.domain.authentik_sync`. No web framework here; handlers render.
 """
@@ -116,7 +116,7 @@ class AuthentikState(ConnectionsMixin):
         return self.providers[pk]
 
     def render_provider(self, provider: dict[str, Any]) -> dict[str, Any]:
-        """``SCIMProvider``; ``token`` is returned in clear text up to 2025.8 (research A4)."""
+        """``SCIMProvider``; ``token`` is returned in clear text up to 2025.8 (docs/vendor-facts.md A4)."""
         return {**copy.deepcopy(provider), **PROVIDER_META}
 
     def save_provider(self, pk: int | None, body: dict[str, Any]) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""authentik core users and groups: the objects a SCIM provider pushes (research A5).
+"""authentik core users and groups: the objects a SCIM provider pushes (docs/vendor-facts.md A5).
 
 Records are plain dicts; ``render_*`` give the 2025.8 serializer shapes (``User``, ``Group``,
 ``GroupMember``, ``UserGroup``). Membership lives on the group (``users``: user pks), as
@@ -59,7 +59,7 @@ def norm_uuid(value: object) -> str:
 
 def default_core(now: str) -> dict[str, Any]:
     """A fresh install: ``akadmin`` in ``authentik Admins`` and the embedded outpost's
-    internal service account (research A5; the usernames are authentik's own)."""
+    internal service account (docs/vendor-facts.md A5; the usernames are authentik's own)."""
     user: dict[str, Any] = {
         "last_login": None,
         "date_joined": now,

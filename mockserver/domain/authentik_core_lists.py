@@ -1,5 +1,5 @@
 """``GET /core/users/`` and ``GET /core/groups/``: authentik's filtersets, search and ordering
-(``UserViewSet`` / ``GroupViewSet``, research A5)."""
+(``UserViewSet`` / ``GroupViewSet``, docs/vendor-facts.md A5)."""
 
 from __future__ import annotations
 

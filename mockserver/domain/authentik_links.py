@@ -1,7 +1,7 @@
 """authentik's provider ↔ remote-object connections: ``SCIMProviderUser`` / ``SCIMProviderGroup``.
 
 A connection records the remote SCIM ``id`` of a pushed user or group and the last JSON the
-target returned (``attributes``); the sync looks it up to decide create vs update (research
+target returned (``attributes``); the sync looks it up to decide create vs update (docs/vendor-facts.md
 A4, A8). ``/providers/scim_users/`` and ``/providers/scim_groups/`` expose them.
 """
 

@@ -1,7 +1,7 @@
 """authentik list semantics: DRF search, ordering and authentik's page-number envelope.
 
 Source: ``authentik/api/pagination.py`` (``Pagination.get_paginated_response``) and DRF's
-``PageNumberPagination`` / ``OrderingFilter`` / ``SearchFilter`` (research A2).
+``PageNumberPagination`` / ``OrderingFilter`` / ``SearchFilter`` (docs/vendor-facts.md A2).
 """
 
 from __future__ import annotations

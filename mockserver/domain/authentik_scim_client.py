@@ -1,4 +1,4 @@
-"""authentik's outbound SCIM client: how it talks to a provider's target (research A8).
+"""authentik's outbound SCIM client: how it talks to a provider's target (docs/vendor-facts.md A8).
 
 Mirrors ``authentik/providers/scim/clients/base.py``: the provider ``url`` with one trailing
 ``/`` stripped plus ``/ServiceProviderConfig``, ``/Users``, ``/Groups``; ``Authorization:

@@ -3,7 +3,7 @@
 Create: ``POST /Groups`` (``members`` in the body only when the target does not support
 PATCH), then ``PATCH /Groups/{id}`` adding every member that already has a remote id.
 Update: ``PATCH`` replace of the whole group (``aws``: per-attribute replaces) or ``PUT`` when
-PATCH is unsupported, then membership reconcile from ``GET /Groups/{id}`` (research A8).
+PATCH is unsupported, then membership reconcile from ``GET /Groups/{id}`` (docs/vendor-facts.md A8).
 """
 
 from __future__ import annotations

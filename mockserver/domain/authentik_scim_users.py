@@ -1,7 +1,7 @@
 """Writing one authentik user to a SCIM target (``authentik/providers/scim/clients/users.py``).
 
 The body is what the default user mapping ``goauthentik.io/providers/scim/user`` produces
-(blueprint ``providers-scim.yaml``) with ``externalId`` = ``user.uid`` (research A8).
+(blueprint ``providers-scim.yaml``) with ``externalId`` = ``user.uid`` (docs/vendor-facts.md A8).
 """
 
 from __future__ import annotations

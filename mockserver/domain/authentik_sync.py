@@ -4,7 +4,7 @@ Follows ``SyncTasks.sync_objects`` (``authentik/lib/sync/outgoing/tasks.py``, dr
 2025.8) and the SCIM clients (``authentik/providers/scim/clients/users.py``/``groups.py``):
 build the client (``GET /ServiceProviderConfig``), log "Syncing page 1 or Users", find the
 object in the provider's scope, then create (``POST``) or update (``PUT``/``PATCH``) it and
-record the link. Failures of the target become ``warning`` log events (research A6, A8).
+record the link. Failures of the target become ``warning`` log events (docs/vendor-facts.md A6, A8).
 """
 
 from __future__ import annotations

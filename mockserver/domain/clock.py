@@ -1,4 +1,4 @@
-"""The mock clock: everything that expires asks it, so tests can move time (DESIGN.md, admin API)."""
+"""The mock clock: everything that expires asks it, so tests can move time (docs/design.md, admin API)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""One error hierarchy for every vendor (STYLE.md rule 4).
+"""One error hierarchy for every vendor (docs/style.md rule 4).
 
 Domain code raises these; each vendor module in ``mockserver.apis`` renders them in that
 vendor's own body (SCIM error, grpc-gateway ``rpcStatus``, DRF ``detail``, VCF ``Error``...).

@@ -1,4 +1,4 @@
-"""Planted faults: named bugs a fault profile switches on (STYLE.md rules 7 and 10).
+"""Planted faults: named bugs a fault profile switches on (docs/style.md rules 7 and 10).
 
 A domain module declares ``PLANTED_FAULTS = (PlantedFault(...), ...)`` next to the code it
 breaks and tests ``world.quirk(name)`` at that spot. ``mockserver.profiles`` turns each into a

@@ -1,4 +1,4 @@
-"""The one in-memory identity world every vendor API is a view over (DESIGN.md, "one identity world").
+"""The one in-memory identity world every vendor API is a view over (docs/design.md, "one identity world").
 
 ``World`` owns the clock, the credentials, the SCIM directories (tenants) and one state object
 per vendor. It is built from a seed (a plain mapping, usually YAML) and can be reset to it,

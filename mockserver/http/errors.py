@@ -1,7 +1,7 @@
 """Connexion error handlers: every error, Connexion's own included, in the vendor's body.
 
 Connexion 3 renders validation, security and routing errors as ``application/problem+json``
-(tooling notes §8.6); we translate them to domain errors and let the owning API render them.
+(docs/tooling.md §8.6); we translate them to domain errors and let the owning API render them.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""HTTP-level planted faults that belong to no vendor (STYLE.md rules 7 and 10).
+"""HTTP-level planted faults that belong to no vendor (docs/style.md rules 7 and 10).
 
 Each one breaks a generic HTTP rule every API must keep, and the generic contracts in
 ``contracts.generic`` catch it on any mounted API. :class:`PlantedHttpFaults` is an ASGI

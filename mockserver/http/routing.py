@@ -1,7 +1,7 @@
 """Which mounted API a request path belongs to, what methods a path allows, and error rendering.
 
 Used by the ASGI middleware (faults, body checks, unknown routes) and by the Connexion error
-handlers, so every error leaves in the owning API's own body (DESIGN.md, "Error bodies").
+handlers, so every error leaves in the owning API's own body (docs/design.md, "Error bodies").
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Sift External Sync contracts: semantic properties and documented scenarios (research part B).
+"""Sift External Sync contracts: semantic properties and documented scenarios (docs/vendor-facts.md part B).
 
 Every check arranges its own upstream state through the public API: ``:generate-token`` gives a
 SCIM URL and token, the check pushes users and groups there over SCIM 2.0 (RFC 7644 §3.3) as an

@@ -1,4 +1,4 @@
-"""Sift sync against a reference model: Hypothesis IdP histories pushed over SCIM (DESIGN.md level 4)."""
+"""Sift sync against a reference model: Hypothesis IdP histories pushed over SCIM (docs/design.md level 4)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from contracts.target import Target
 
 
 class _Model:
-    """Reference model of one IdP history and of what Sift should hold for it (research B6 point 3).
+    """Reference model of one IdP history and of what Sift should hold for it (docs/vendor-facts.md B6 point 3).
 
     ``upstream``: userName → active flag (absent = not in SCIM); ``sift``: userName → ``active`` or
     ``deactivated`` for users a sync has seen. ``groups``: name → (SCIM id, member userNames) upstream;

@@ -1,4 +1,4 @@
-"""Sift documented scenarios and semantic properties, each a plain check over a Target (research part B)."""
+"""Sift documented scenarios and semantic properties, each a plain check over a Target (docs/vendor-facts.md part B)."""
 
 from __future__ import annotations
 

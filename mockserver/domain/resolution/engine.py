@@ -1,6 +1,6 @@
 """The User Sync reconciliation: upstream IdP users → one Atlassian user directory.
 
-Rules (research §2.7, resolution knowledge base):
+Rules (docs/vendor-facts.md §2.7, resolution knowledge base):
 - a full sync adds new upstream users, updates changed ones and counts the rest as not
   modified (https://wiki.resolution.de/doc/usersync/latest/knowledge-base/how-user-sync-works);
 - cleanup is the last step: users of the directory no longer returned by the IdP are disabled

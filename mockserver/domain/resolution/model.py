@@ -2,7 +2,7 @@
 
 Field names follow the vendor where it documents them (the SyncStatus example of
 https://wiki.resolution.de/doc/usersync/latest/knowledge-base/how-to-use-rest-api-with-user-sync);
-the connector and user shapes are inferred (research §2.6) and marked so in specs/resolution.yaml.
+the connector and user shapes are inferred (docs/vendor-facts.md §2.6) and marked so in specs/resolution.yaml.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-#: Connector IdP types (research §2.6, R5/R10); the enum spelling is inferred.
+#: Connector IdP types (docs/vendor-facts.md §2.6, R5/R10); the enum spelling is inferred.
 CONNECTOR_TYPES = ("AZURE_AD", "OKTA", "GOOGLE", "ONELOGIN", "KEYCLOAK", "AWS_COGNITO")
 #: Cleanup behaviours (R4): disable is the documented default.
 CLEANUP_BEHAVIOURS = ("DISABLE", "DELETE", "ANONYMIZE", "KEEP")

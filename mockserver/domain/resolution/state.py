@@ -265,7 +265,7 @@ def _parse(data: dict[str, Any]) -> tuple[float, dict[str, Connector], dict[int,
 
 
 def _validate(changes: dict[str, Any]) -> None:
-    """Enumerated connector fields (Inferred values, research §2.6)."""
+    """Enumerated connector fields (Inferred values, docs/vendor-facts.md §2.6)."""
     if "type" in changes and changes["type"] not in CONNECTOR_TYPES:
         raise BadRequest(f"type must be one of {', '.join(CONNECTOR_TYPES)}")
     if "cleanupBehaviour" in changes and changes["cleanupBehaviour"] not in CLEANUP_BEHAVIOURS:

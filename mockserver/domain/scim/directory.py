@@ -1,6 +1,6 @@
 """One SCIM tenant (RFC 7644 §3): users, groups, indexes, versions and the bearer tokens it accepts.
 
-Store contract (STYLE.md rule 5): resources go in and come out as copies; ``meta.version``
+Store contract (docs/style.md rule 5): resources go in and come out as copies; ``meta.version``
 (a weak ETag, RFC 7644 §3.14) is bumped in exactly one place, :meth:`Directory._commit`;
 ``totalResults`` counts every match before paging; ``userName`` is unique case-insensitively
 (RFC 7643 §4.1.1) and ``externalId`` has an exact-match index, so ``eq`` filters on either

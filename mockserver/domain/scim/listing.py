@@ -1,6 +1,6 @@
 """Listing a directory (RFC 7644 §3.4.2): filter, count, sort, page, project.
 
-``totalResults`` counts every match before paging (STYLE.md rule 5). Indexed ``eq`` filters
+``totalResults`` counts every match before paging (docs/style.md rule 5). Indexed ``eq`` filters
 (``id``, ``userName``, ``externalId``) evaluate the predicate on the index hits only, and an
 unfiltered, unsorted page walks the store with ``islice`` instead of copying it, so a deep
 page of 100,000 users renders only the page.

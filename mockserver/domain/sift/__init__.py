@@ -1,7 +1,7 @@
-"""Sift (siftstack) domain: external sync, user groups, users and roles (research part B).
+"""Sift (siftstack) domain: external sync, user groups, users and roles (docs/vendor-facts.md part B).
 
 ``SiftState`` is the world's Sift state; :func:`reconcile` is the pure sync computation.
-Planted faults (STYLE.md rules 7, 10) are declared here and tested at the buggy spot with
+Planted faults (docs/style.md rules 7, 10) are declared here and tested at the buggy spot with
 ``world.quirk(name)``.
 """
 

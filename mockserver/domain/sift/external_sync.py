@@ -1,4 +1,4 @@
-"""``sift.external_sync.v1.ExternalSyncService`` (research B2, B5, B6).
+"""``sift.external_sync.v1.ExternalSyncService`` (docs/vendor-facts.md B2, B5, B6).
 
 The org's SCIM server is a tenant of the world's SCIM directories (Sift hosts a Keycloak realm;
 here it is ``/scim/sift-<organizationId>/v2`` on this server). ``GenerateToken`` creates that
@@ -37,7 +37,7 @@ class ExternalSync:
         return f"sift-{self.state.org['organizationId']}"
 
     def view(self, origin: str) -> Json:
-        """``ExternalSync``; proto3 ``optional`` fields are omitted while unset (research B1)."""
+        """``ExternalSync``; proto3 ``optional`` fields are omitted while unset (docs/vendor-facts.md B1)."""
         config = self.state.external_sync or {}
         found: Json = {
             "organizationId": self.state.org["organizationId"],
@@ -112,7 +112,7 @@ class ExternalSync:
         return {"externalSyncTokens": tokens, "nextPageToken": token}
 
     def sync(self, caller: str, origin: str) -> Json:
-        """``POST /api/v1/external-sync``: reconcile the org from its SCIM tenant (research B6 point 3).
+        """``POST /api/v1/external-sync``: reconcile the org from its SCIM tenant (docs/vendor-facts.md B6 point 3).
 
         Inferred: FAILED_PRECONDITION before any token was generated (no SCIM server yet).
         """
@@ -134,7 +134,7 @@ class ExternalSync:
         return self._response(diff, origin)
 
     def _response(self, diff: SyncDiff, origin: str) -> Json:
-        """``SyncOrganizationResponse``: all eight fields, arrays possibly empty (research B6 point 2)."""
+        """``SyncOrganizationResponse``: all eight fields, arrays possibly empty (docs/vendor-facts.md B6 point 2)."""
         state = self.state
         added = list(diff.added_user_ids)
         if state.world.quirk("sift-second-sync-reports-changes"):

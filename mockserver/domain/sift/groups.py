@@ -1,4 +1,4 @@
-"""``sift.user_groups.v2.UserGroupService`` (research B3).
+"""``sift.user_groups.v2.UserGroupService`` (docs/vendor-facts.md B3).
 
 Ids are UUIDs (buf.validate in user_groups.proto at 8e0a0e0e2) → INVALID_ARGUMENT; unknown ids →
 NOT_FOUND; ``update_mask`` paths must be in ``['name', 'is_default', 'role_id', 'resources',

@@ -1,4 +1,4 @@
-"""List requests as Sift's protos define them (research B1, "Pagination"; AIP-132, AIP-158).
+"""List requests as Sift's protos define them (docs/vendor-facts.md B1, "Pagination"; AIP-132, AIP-158).
 
 ``pageSize`` defaults to 50, values over 1000 are coerced to 1000; ``nextPageToken`` is empty on
 the last page; "all other parameters ... must match the call that provided the page token", so

@@ -1,4 +1,4 @@
-"""``sift.users.v2.UserService`` and ``sift.roles.v2.RoleService`` (research B4).
+"""``sift.users.v2.UserService`` and ``sift.roles.v2.RoleService`` (docs/vendor-facts.md B4).
 
 There is no create-user RPC: users come from sign-up, invitation or the IdP sync (docs). The
 User message has no ``active`` flag; activity is per organisation and shows as membership of

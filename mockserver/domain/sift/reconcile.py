@@ -1,10 +1,10 @@
-"""The Sift external-sync reconciliation as a pure function (research B5, B6 point 3).
+"""The Sift external-sync reconciliation as a pure function (docs/vendor-facts.md B5, B6 point 3).
 
 Sift docs (connect-an-identity-provider): a sync "will update your account to match the IdP's
 data, which may create new users or deactivate existing ones, create or delete external
 groups, and add or remove users from those external groups". :func:`reconcile` computes that
 change without touching anything; :func:`apply` carries it out. Running ``reconcile`` again on
-the result gives an empty diff (idempotence, research B6 point 3).
+the result gives an empty diff (idempotence, docs/vendor-facts.md B6 point 3).
 
 Org state is plain JSON-able data (the shape :class:`~mockserver.domain.sift.state.SiftState`
 stores): ``users`` maps ``userId`` to ``{userId, userName, membership, managed, ...}`` where
@@ -202,7 +202,7 @@ def apply(org: Json, diff: SyncDiff, now: float) -> None:
 
 
 def new_external_group(plan: Json, now: float) -> Json:
-    """An external group as a sync creates it (research B5: ``isExternal: true``, ``isDefault: false``).
+    """An external group as a sync creates it (docs/vendor-facts.md B5: ``isExternal: true``, ``isDefault: false``).
 
     Inferred: no role and no asset access until an admin grants them in Sift, since "permissions
     can be managed in Sift" while membership stays with the IdP.

@@ -1,6 +1,6 @@
 """Sift's state in the mock: one organisation, its users, groups, roles, API keys and external sync.
 
-Research B1-B6. The organisation is always the caller's ("Organization is taken from request
+docs/vendor-facts.md B1-B6. The organisation is always the caller's ("Organization is taken from request
 context", external_sync.proto), so there is exactly one. The default world (an empty seed
 section) is usable as is: an admin whose API key is ``idsync-token``, the four documented roles
 (Admin, Editor, Collaborator, Viewer; docs "users reference"), a default group (``isDefault``)

@@ -1,6 +1,6 @@
 """StackSpot IAM "Scim Provider API (1.0)": a tenant-scoped SCIM store of seven resource types.
 
-The service runs on elimity-com/scim (research §3.5), so wire format, errors, PATCH and paging
+The service runs on elimity-com/scim (docs/vendor-facts.md §3.5), so wire format, errors, PATCH and paging
 follow that library's 2024-03 release; the resource types, their attributes and the tenant
 addressing follow StackSpot's reference (docs.stackspot.com, "SCIM API spec").
 """

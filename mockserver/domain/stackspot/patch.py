@@ -1,6 +1,6 @@
 """SCIM PATCH (RFC 7644 §3.5.2) as elimity-com/scim validates it, applied to a resource's attributes.
 
-Request rules (elimity 2024-03 ``resource_type.validatePatch``, research §3.6): the body is a
+Request rules (elimity 2024-03 ``resource_type.validatePatch``, docs/vendor-facts.md §3.6): the body is a
 JSON object whose keys match case-insensitively, so ``Operations`` and ``operations`` (both
 spellings appear in StackSpot's reference) are the same member; ``schemas`` must be the array
 ``["urn:ietf:params:scim:api:messages:2.0:PatchOp"]`` (a plain string, as StackSpot's

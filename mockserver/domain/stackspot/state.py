@@ -1,6 +1,6 @@
 """StackSpot IAM SCIM store: tenant-scoped CRUD + PATCH of seven resource types.
 
-Tenancy (research §3.2, Inferred details): every tenant name works; a tenant is created by its
+Tenancy (docs/vendor-facts.md §3.2, Inferred details): every tenant name works; a tenant is created by its
 first write and is empty until then (reads of an unknown tenant see an empty store and create
 nothing); tenants never see each other's data. Statuses follow elimity-com/scim (POST 201,
 GET/PUT/PATCH 200, DELETE 204, unknown id 404 ``Resource <id> not found.``); uniqueness (409
@@ -76,7 +76,7 @@ class StackSpotState:
     def list_resources(
         self, tenant: str, endpoint: str, *, filter: str | None = None, start_index: int = 1, count: int | None = None
     ) -> dict[str, Any]:
-        """SCIM ListResponse as elimity writes it: ``itemsPerPage`` is the ``count`` used (research §3.6)."""
+        """SCIM ListResponse as elimity writes it;: ``itemsPerPage`` is the ``count`` used (docs/vendor-facts.md §3.6)."""
         kind = KINDS[endpoint]
         start_index = max(start_index, 1)
         count = MAX_RESULTS if count is None else min(max(count, 0), MAX_RESULTS)

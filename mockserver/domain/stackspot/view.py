@@ -1,13 +1,13 @@
 """Resources as elimity-com/scim puts them on the wire (``Resource.response``), with StackSpot's expansions.
 
-Wire shape (research §3.5-3.6, T5/T7 examples): attributes flattened at the top level beside
+Wire shape (docs/vendor-facts.md §3.5-3.6, T5/T7 examples): attributes flattened at the top level beside
 ``id``, ``externalId`` (only when set), ``schemas`` (the core schema then every extension) and
 ``meta {resourceType, created, lastModified?, location}``; ``location`` is relative
 (``Roles/<id>``) as in the 2024 release. StackSpot's reference documents the expansions:
 permission statements carry whole Action and Resource resources, a resource carries its
 resource type (with its actions), a resource type lists its actions and resources, a role
 lists its permissions and ``member_count``. The documented ``{attributes: {...}}`` wrapper is
-a swaggo rendering of Go structs, not the wire (research §3.5 point 4).
+a swaggo rendering of Go structs, not the wire (docs/vendor-facts.md §3.5 point 4).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """VCF SDDC Manager identity state: API tokens, identity providers, embedded identity sources
-and the federated IdP's SCIM sync client token (research §1; DESIGN.md "VCF").
+and the federated IdP's SCIM sync client token (docs/vendor-facts.md §1; docs/design.md "VCF").
 
-Rules (research §1.9): the Embedded IdP always exists and cannot be deleted; at most one
+Rules (docs/vendor-facts.md §1.9): the Embedded IdP always exists and cannot be deleted; at most one
 external IdP (SDDC Manager admin guide: "You can only add one external identity provider");
 ``sync-client`` mints a token for that IdP's SCIM directory, revoking the previous one (vSphere
 docs, "regenerate SCIM token"), valid until ``expireAt`` on the mock clock. The directory is the

@@ -1,4 +1,4 @@
-"""VCF error codes on top of the shared error hierarchy (research §1.6).
+"""VCF error codes on top of the shared error hierarchy (docs/vendor-facts.md §1.6).
 
 The VCF ``Error`` / ``ErrorResponse`` bodies carry an ``errorCode`` and localisation
 ``arguments``; concrete codes are not documented, so the codes here are Inferred (upper snake

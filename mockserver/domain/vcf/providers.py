@@ -1,9 +1,9 @@
 """Identity provider records: built from ``IdentityProviderSpec`` / ``IdentitySourceSpec``,
-rendered as ``IdentityProvider`` without secrets (research §1.5, §1.7, §1.9).
+rendered as ``IdentityProvider`` without secrets (docs/vendor-facts.md §1.5, §1.7, §1.9).
 
 A record is the spec as received (secrets included, since a real SDDC Manager must keep them to
 reach the IdP) plus server fields; :func:`render` is the only way out, and it drops every
-``password`` and ``clientSecret`` (research §1.9 point 6).
+``password`` and ``clientSecret`` (docs/vendor-facts.md §1.9 point 6).
 """
 
 from __future__ import annotations
@@ -105,7 +105,7 @@ def source_record(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def strip_secrets(value: Any) -> Any:
-    """A deep copy without ``password`` / ``clientSecret`` keys (research §1.9 point 6)."""
+    """A deep copy without ``password`` / ``clientSecret`` keys (docs/vendor-facts.md §1.9 point 6)."""
     if isinstance(value, dict):
         return {k: strip_secrets(v) for k, v in value.items() if k not in SECRET_KEYS}
     if isinstance(value, list):
