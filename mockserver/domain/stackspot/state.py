@@ -76,7 +76,7 @@ class StackSpotState:
     def list_resources(
         self, tenant: str, endpoint: str, *, filter: str | None = None, start_index: int = 1, count: int | None = None
     ) -> dict[str, Any]:
-        """SCIM ListResponse as elimity writes it;: ``itemsPerPage`` is the ``count`` used (docs/vendor-facts.md §3.6)."""
+        """SCIM ListResponse as elimity writes it (docs/vendor-facts.md §3.6): ``itemsPerPage`` is the ``count``."""
         kind = KINDS[endpoint]
         start_index = max(start_index, 1)
         count = MAX_RESULTS if count is None else min(max(count, 0), MAX_RESULTS)
