@@ -11,12 +11,15 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from contracts.conformance import Collector, SchemathesisSettings, operations, schemathesis_config, spec_for_target
 from contracts.report import Result, mask, summary, write_junit
 from contracts.target import Credentials, Target
 from contracts.verify import VerifyOptions, VerifyRun, open_target, ordered
+
+if TYPE_CHECKING:
+    from _collections_abc import dict_items
 
 
 @dataclass
@@ -84,11 +87,11 @@ def fuzz_api(api: str, target: Target, options: FuzzOptions) -> list[Result]:
     return collector.results()
 
 
-class _Snapshot(dict):  # type: ignore[type-arg]
+class _Snapshot(dict[str, Any]):
     """A dict whose ``items()`` is a snapshot, so adding to it while iterating is safe."""
 
-    def items(self):  # type: ignore[no-untyped-def,override]
-        return list(super().items())
+    def items(self) -> dict_items[str, Any]:
+        return dict(self).items()
 
 
 @contextmanager

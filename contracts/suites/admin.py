@@ -6,6 +6,8 @@ and the clock. Every one needs the admin API itself, so against a real vendor th
 
 from __future__ import annotations
 
+import httpx
+
 from contracts.scenario import contract, require
 from contracts.target import Target
 
@@ -13,7 +15,7 @@ SOURCE = "docs/design.md, The admin API; specs/admin.yaml"
 ADMIN = ("admin",)
 
 
-def _admin(target: Target):  # type: ignore[no-untyped-def]
+def _admin(target: Target) -> httpx.Client:
     return target.client("admin")
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from contracts.scenario import contract, require
+from contracts.scenario import ContractViolation, contract, require
 from contracts.target import Target
 
 API = "authentik"
@@ -72,6 +72,14 @@ def _link(target: Target, kind: str, pk: int, obj: Any) -> dict[str, Any] | None
     key = {"user": "user__id", "group": "group__group_uuid"}[kind]
     page = target.client(API).get(f"/api/v3/providers/scim_{kind}s/", params={"provider__id": pk, key: obj}).json()
     return page["results"][0] if page["results"] else None
+
+
+def _linked(target: Target, kind: str, pk: int, obj: Any, rule: str) -> dict[str, Any]:
+    """The link of ``obj`` to its remote id, which ``rule`` says must exist."""
+    link = _link(target, kind, pk, obj)
+    if link is None:
+        raise ContractViolation(rule, DOC_SYNC)
+    return link
 
 
 def _remote(url: str, token: str, path: str) -> dict[str, Any]:
@@ -214,8 +222,7 @@ def user_sync_lands_in_scim_target(target: Target) -> None:
     user = _user(target)
     with _provider(target, url, token) as pk:
         _sync(target, pk, USER, user["pk"])
-        link = _link(target, "user", pk, user["pk"])
-        require(link is not None, "a SCIMProviderUser links the user to its remote id", DOC_SYNC)
+        link = _linked(target, "user", pk, user["pk"], "a SCIMProviderUser links the user to its remote id")
         remote = _remote(url, token, f"/Users/{link['scim_id']}")
         require(
             remote["userName"] == user["username"] and remote.get("externalId") == user["uid"],
@@ -234,8 +241,7 @@ def inactive_user_is_put_with_active_false(target: Target) -> None:
         _sync(target, pk, USER, user["pk"])
         target.client(API).patch(f"/api/v3/core/users/{user['pk']}/", json={"is_active": False})
         _sync(target, pk, USER, user["pk"])
-        link = _link(target, "user", pk, user["pk"])
-        require(link is not None, "the user stays linked", DOC_SYNC)
+        link = _linked(target, "user", pk, user["pk"], "the user stays linked")
         remote = _remote(url, token, f"/Users/{link['scim_id']}")
         require(remote.get("active") is False, "inactive users are pushed with active false", DOC_SYNC, str(remote))
 
@@ -253,8 +259,8 @@ def group_sync_pushes_members(target: Target) -> None:
     with _provider(target, url, token) as pk:
         _sync(target, pk, USER, user["pk"])
         _sync(target, pk, GROUP, group["pk"])
-        user_link, group_link = _link(target, "user", pk, user["pk"]), _link(target, "group", pk, group["pk"])
-        require(user_link is not None and group_link is not None, "user and group are linked", DOC_SYNC)
+        user_link = _linked(target, "user", pk, user["pk"], "user and group are linked")
+        group_link = _linked(target, "group", pk, group["pk"], "user and group are linked")
         remote = _remote(url, token, f"/Groups/{group_link['scim_id']}")
         members = [m.get("value") for m in remote.get("members") or []]
         require(members == [user_link["scim_id"]], "group members are pushed", DOC_SYNC, str(remote))

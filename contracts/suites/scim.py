@@ -62,7 +62,7 @@ def _list(client: httpx.Client, **params: Any) -> dict[str, Any]:
     return body
 
 
-PEOPLE = [
+PEOPLE: list[dict[str, Any]] = [
     {
         "suffix": "ann",
         "title": "Engineer",
@@ -175,15 +175,12 @@ def patch_is_atomic(target: Target) -> None:
     """A PATCH whose last operation fails changes nothing (and the error is a SCIM 400)."""
     with scim_client(target) as client:
         user = _create_user(client, _tag(), title="Before", emails=[{"value": "a@b.example", "type": "work"}])
-        body = {
-            "schemas": [PATCH],
-            "Operations": [
-                {"op": "replace", "path": "title", "value": "After"},
-                {"op": "add", "path": "nickName", "value": "nick"},
-                {"op": "replace", "path": 'emails[type eq "pager"].value', "value": "x@y.example"},
-            ],
-        }
-        response = client.patch(f"/Users/{user['id']}", json=body)
+        operations = [
+            {"op": "replace", "path": "title", "value": "After"},
+            {"op": "add", "path": "nickName", "value": "nick"},
+            {"op": "replace", "path": 'emails[type eq "pager"].value', "value": "x@y.example"},
+        ]
+        response = client.patch(f"/Users/{user['id']}", json={"schemas": [PATCH], "Operations": operations})
         require(
             response.status_code == 400,
             "a PATCH with a failing operation is rejected",
@@ -197,7 +194,7 @@ def patch_is_atomic(target: Target) -> None:
             "RFC 7644 §3.5.2 (atomic)",
             f"before {user}\nafter {after}",
         )
-        ok = client.patch(f"/Users/{user['id']}", json={"schemas": [PATCH], "Operations": body["Operations"][:2]})
+        ok = client.patch(f"/Users/{user['id']}", json={"schemas": [PATCH], "Operations": operations[:2]})
         require(
             ok.status_code == 200 and ok.json().get("title") == "After" and ok.json().get("nickName") == "nick",
             "valid operations apply in order",
