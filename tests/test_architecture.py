@@ -1,4 +1,4 @@
-"""ARCHITECTURE.md: imports go one way; the domain knows no web framework (STYLE.md rule 2)."""
+"""ARCHITECTURE.md: imports go one way; the domain knows no web framework (docs/style.md rule 2)."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def test_domain_imports_no_web_framework(path: Path) -> None:
 
 
 def test_no_test_or_code_reads_shared() -> None:
-    """Nothing in the project may read from ../shared (the developers' notes)."""
+    """Nothing in the project may read the developers' notes kept outside the repository."""
     offenders = [
         p
         for folder in ("mockserver", "contracts", "tests", "benchmarks", ".ci")
