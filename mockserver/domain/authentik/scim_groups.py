@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from mockserver.domain.authentik_scim_client import (
+from mockserver.domain.authentik.scim_client import (
     NotFoundSyncException,
     ObjectExistsSyncException,
     SCIMClient,
@@ -19,7 +19,7 @@ from mockserver.domain.authentik_scim_client import (
 )
 
 if TYPE_CHECKING:
-    from mockserver.domain.authentik import AuthentikState
+    from mockserver.domain.authentik.state import AuthentikState
 
 GROUP_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Group"
 PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp"

@@ -11,12 +11,12 @@ import copy
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from mockserver.domain.authentik_core import is_uuid, missing_pk, require_uuids
-from mockserver.domain.authentik_paging import order, paginate, search
+from mockserver.domain.authentik.core import is_uuid, missing_pk, require_uuids
+from mockserver.domain.authentik.paging import order, paginate, search
 from mockserver.domain.errors import BadRequest, NotFound
 
 if TYPE_CHECKING:
-    from mockserver.domain.authentik_core import CoreStore
+    from mockserver.domain.authentik.core import CoreStore
 
 LINK_KEY = {"user": "user", "group": "group"}
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from mockserver.domain.authentik_scim_client import (
+from mockserver.domain.authentik.scim_client import (
     DryRunRejected,
     NotFoundSyncException,
     ObjectExistsSyncException,
@@ -23,11 +23,11 @@ from mockserver.domain.authentik_scim_client import (
     SyncError,
     TransientSyncException,
 )
-from mockserver.domain.authentik_scim_groups import write_group
-from mockserver.domain.authentik_scim_users import write_user
+from mockserver.domain.authentik.scim_groups import write_group
+from mockserver.domain.authentik.scim_users import write_user
 
 if TYPE_CHECKING:
-    from mockserver.domain.authentik import AuthentikState
+    from mockserver.domain.authentik.state import AuthentikState
 
 USER_MODEL = "authentik.core.models.User"
 GROUP_MODEL = "authentik.core.models.Group"
