@@ -36,7 +36,7 @@ def group_to_scim(state: AuthentikState, provider_pk: int, client: SCIMClient, g
 
 def member_scim_ids(state: AuthentikState, provider_pk: int, group: dict[str, Any]) -> list[str]:
     """Remote ids of the group's members that have a connection to this provider."""
-    if state.world.quirk("authentik-push-without-members"):
+    if state.context.quirk("authentik-push-without-members"):
         return []
     return state.scim_ids(provider_pk, sorted(group["users"]))
 

@@ -45,7 +45,7 @@ async def write_user(state: AuthentikState, provider_pk: int, client: SCIMClient
     """``SCIMClient.write``: update when linked (``PUT /Users/{id}``; a 404 drops the link and
     creates again), else ``POST /Users`` and link the returned ``id``."""
     body = user_to_scim(
-        user, state.core.uid(user["pk"]), force_active=state.world.quirk("authentik-inactive-pushed-active")
+        user, state.core.uid(user["pk"]), force_active=state.context.quirk("authentik-inactive-pushed-active")
     )
     link = state.link_for("user", provider_pk, user["pk"])
     if link is not None:

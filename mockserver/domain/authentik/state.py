@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import copy
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from mockserver.domain.authentik.core import SERVICE_ACCOUNT_TYPES, CoreStore, is_uuid, iso, missing_pk, require_uuids
 from mockserver.domain.authentik.links import LINK_KEY, ConnectionsMixin
 from mockserver.domain.authentik.paging import order, paginate, search
+from mockserver.domain.context import VendorContext
 from mockserver.domain.errors import BadRequest, NotFound
-
-if TYPE_CHECKING:
-    from mockserver.domain.world import World
 
 USER_MODEL = "authentik.core.models.User"
 GROUP_MODEL = "authentik.core.models.Group"
@@ -42,17 +40,17 @@ PROVIDER_META = {
 
 
 class AuthentikState(ConnectionsMixin):
-    """All authentik state held by the world."""
+    """All authentik state: core objects, SCIM providers, their connections and sync runs."""
 
-    def __init__(self, world: World) -> None:
-        self.world = world
+    def __init__(self, context: VendorContext) -> None:
+        self.context = context
         self.core = CoreStore(self.now)
         self.providers: dict[int, dict[str, Any]] = {}
         self.links: dict[str, dict[str, dict[str, Any]]] = {"user": {}, "group": {}}
         self.sync_runs: dict[str, dict[str, Any]] = {}
 
     def now(self) -> str:
-        return iso(self.world.clock.now())
+        return iso(self.context.clock.now())
 
     def load(self, data: dict[str, Any]) -> None:
         """Replace the state from a seed section or snapshot; an empty section is a fresh install."""

@@ -77,7 +77,7 @@ async def sync_object(
     state.check_sync_id(model, object_id)
     task = SyncTask(state, provider_pk, f"{ACTOR}:{slugify(provider['name'])}")
     dry_run = bool(provider["dry_run"]) and not override_dry_run
-    if state.world.quirk("authentik-dry-run-writes"):
+    if state.context.quirk("authentik-dry-run-writes"):
         dry_run = False
     url = origin + provider["url"] if provider["url"].startswith("/") else provider["url"]
     async with httpx.AsyncClient(verify=bool(provider["verify_certificates"])) as http:

@@ -1,8 +1,8 @@
 """Sift (siftstack) domain: external sync, user groups, users and roles (docs/vendor-facts.md part B).
 
-``SiftState`` is the world's Sift state; :func:`reconcile` is the pure sync computation.
+``SiftState`` is the Sift state; :func:`reconcile` is the pure sync computation.
 Planted faults (docs/style.md rules 7, 10) are declared here and tested at the buggy spot with
-``world.quirk(name)``.
+``context.quirk(name)``.
 """
 
 from __future__ import annotations

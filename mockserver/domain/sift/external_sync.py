@@ -33,7 +33,7 @@ class ExternalSync:
 
     @property
     def tenant(self) -> str:
-        """Name of the org's SCIM tenant in ``world.directories``."""
+        """Name of the org's SCIM tenant in ``context.directories``."""
         return f"sift-{self.state.org['organizationId']}"
 
     def view(self, origin: str) -> Json:
@@ -59,9 +59,9 @@ class ExternalSync:
         every token with its own lifetime, and there is no revoke RPC).
         """
         state, now = self.state, self.state.now()
-        directory = state.world.directories.ensure(self.tenant)
+        directory = state.context.directories.ensure(self.tenant)
         token = "sift-scim-" + secrets.token_urlsafe(32)
-        expires = None if state.world.quirk("sift-token-never-expires") else now + state.token_lifetime
+        expires = None if state.context.quirk("sift-token-never-expires") else now + state.token_lifetime
         directory.add_token(token, expires)
         state.tokens.append(
             {
@@ -88,7 +88,7 @@ class ExternalSync:
         Inferred: ``success`` is false (and ``scimServerUrl`` empty) until a token was generated.
         """
         found: Json = {"success": self.state.external_sync is not None, "externalSync": self.view(origin)}
-        if self.state.world.quirk("sift-token-shown-in-get") and self.state.tokens:
+        if self.state.context.quirk("sift-token-shown-in-get") and self.state.tokens:
             found["externalSync"]["token"] = self.state.tokens[-1]["token"]
         return found
 
@@ -120,14 +120,14 @@ class ExternalSync:
         if state.external_sync is None:
             raise FailedPrecondition("external sync is not configured for this organization; generate a token first")
         try:
-            directory = state.world.directories.get(state.external_sync["tenant"])
+            directory = state.context.directories.get(state.external_sync["tenant"])
         except NotFound:
             raise FailedPrecondition("the organization's SCIM server is gone; generate a token first") from None
         org = {"users": state.users, "groups": state.groups}
         diff = reconcile(org, directory.users(), directory.groups())
         now = state.now()
         apply(org, diff, now)
-        if state.world.quirk("sift-deletes-instead-of-deactivates"):
+        if state.context.quirk("sift-deletes-instead-of-deactivates"):
             self._delete_users(diff.deactivated_user_ids)
         state.external_sync = {**state.external_sync, "mostRecentSyncDate": now, "mostRecentSyncByUserId": caller}
         state.runs.append(self._run(diff, caller, now))
@@ -137,7 +137,7 @@ class ExternalSync:
         """``SyncOrganizationResponse``: all eight fields, arrays possibly empty (docs/vendor-facts.md B6 point 2)."""
         state = self.state
         added = list(diff.added_user_ids)
-        if state.world.quirk("sift-second-sync-reports-changes"):
+        if state.context.quirk("sift-second-sync-reports-changes"):
             added += [u for u in diff.managed_user_ids if u not in added and u not in diff.deactivated_user_ids]
         return {
             "externalSync": self.view(origin),

@@ -12,12 +12,10 @@ from __future__ import annotations
 import copy
 import re
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from mockserver.domain.context import VendorContext
 from mockserver.domain.errors import BadRequest, NotFound
-
-if TYPE_CHECKING:
-    from mockserver.domain.world import World
 
 Json = dict[str, Any]
 
@@ -100,12 +98,12 @@ def timestamp(epoch: float) -> str:
 class SiftState:
     """All Sift state held by the world; the services below operate on it."""
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, context: VendorContext) -> None:
         from mockserver.domain.sift.external_sync import ExternalSync
         from mockserver.domain.sift.groups import UserGroups
         from mockserver.domain.sift.people import People
 
-        self.world = world
+        self.context = context
         self.org: Json = {}
         self.users: dict[str, Json] = {}
         self.groups: dict[str, Json] = {}
@@ -162,7 +160,7 @@ class SiftState:
 
     def now(self) -> float:
         """Mock time (epoch seconds)."""
-        return self.world.clock.now()
+        return self.context.clock.now()
 
     def caller(self, token: str) -> str | None:
         """User id behind an API key, or None (→ UNAUTHENTICATED).
@@ -173,7 +171,7 @@ class SiftState:
         the seed's ``apiKeys`` maps further keys to users.
         """
         user_id = self.api_keys.get(token)
-        if user_id is None and self.world.credentials.bearer_ok(token):
+        if user_id is None and self.context.credentials.bearer_ok(token):
             user_id = self.admin_user_id
         user = self.users.get(user_id or "")
         return user_id if user is not None and user["membership"] == "active" else None

@@ -12,30 +12,28 @@ from __future__ import annotations
 
 import copy
 import secrets
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from mockserver.domain.context import VendorContext
 from mockserver.domain.errors import BadRequest, Conflict, NotFound
 from mockserver.domain.vcf import providers
 from mockserver.domain.vcf.errors import vcf_error
 from mockserver.domain.vcf.tokens import TokenStore
 
-if TYPE_CHECKING:
-    from mockserver.domain.world import World
-
 IDP_NOT_FOUND = "IDENTITY_PROVIDER_NOT_FOUND"
 
 
 def tenant_name(idp_id: str) -> str:
-    """SCIM tenant (``world.directories``) of a federated IdP."""
+    """SCIM tenant (``context.directories``) of a federated IdP."""
     return f"vcf-{idp_id}"
 
 
 class VcfState:
     """Identity providers in list order (Embedded first) and the API token store."""
 
-    def __init__(self, world: World) -> None:
-        self.world = world
-        self.tokens = TokenStore(world)
+    def __init__(self, context: VendorContext) -> None:
+        self.context = context
+        self.tokens = TokenStore(context)
         self.idps: list[dict[str, Any]] = []
 
     def load(self, data: dict[str, Any]) -> None:
@@ -58,18 +56,18 @@ class VcfState:
 
     def list_all(self) -> list[dict[str, Any]]:
         """Every IdP as ``IdentityProvider``, secrets removed."""
-        now = self.world.clock.now()
-        return [providers.render(r, now, leak=self.world.quirk("vcf-secret-echoed")) for r in self.idps]
+        now = self.context.clock.now()
+        return [providers.render(r, now, leak=self.context.quirk("vcf-secret-echoed")) for r in self.idps]
 
     def get(self, idp_id: str, message: str = "Identity Provider not found") -> dict[str, Any]:
         """One IdP as ``IdentityProvider``; unknown id → 404 (Inferred for GET)."""
         record = self._record(idp_id, message)
-        return providers.render(record, self.world.clock.now(), leak=self.world.quirk("vcf-secret-echoed"))
+        return providers.render(record, self.context.clock.now(), leak=self.context.quirk("vcf-secret-echoed"))
 
     def add_external(self, spec: dict[str, Any]) -> str:
         """``POST /v1/identity-providers``: the new IdP becomes ACTIVE, the Embedded one INACTIVE."""
         record = providers.external_record(spec)
-        if self._externals() and not self.world.quirk("vcf-second-external-idp-accepted"):
+        if self._externals() and not self.context.quirk("vcf-second-external-idp-accepted"):
             raise vcf_error(
                 Conflict, "Only one external identity provider can be configured", "IDENTITY_PROVIDER_LIMIT_REACHED"
             )
@@ -93,8 +91,8 @@ class VcfState:
         """``DELETE /v1/identity-providers/{id}``: revoke the sync token and drop the SCIM directory."""
         record = self._external(idp_id)
         if record.get("sync"):
-            self.world.directories.ensure(record["sync"]["tenant"]).revoke_token(record["sync"]["token"])
-        self.world.directories.drop(tenant_name(idp_id))
+            self.context.directories.ensure(record["sync"]["tenant"]).revoke_token(record["sync"]["token"])
+        self.context.directories.drop(tenant_name(idp_id))
         self.idps.remove(record)
         if not self._externals():
             self._embedded()["status"] = "ACTIVE"
@@ -153,9 +151,9 @@ class VcfState:
             )
         tenant = tenant_name(idp_id)
         old = record.get("sync")
-        if old and not self.world.quirk("vcf-rotation-keeps-old-token"):
-            self.world.directories.ensure(tenant).revoke_token(old["token"])
-        now = self.world.clock.now()
+        if old and not self.context.quirk("vcf-rotation-keeps-old-token"):
+            self.context.directories.ensure(tenant).revoke_token(old["token"])
+        now = self.context.clock.now()
         record["sync"] = {
             "token": secrets.token_urlsafe(32),
             "expiresAt": now + ttl,
@@ -168,8 +166,8 @@ class VcfState:
     # -- helpers -----------------------------------------------------------------------------------
 
     def _register(self, sync: dict[str, Any]) -> None:
-        expires = None if self.world.quirk("vcf-expired-token-accepted") else float(sync["expiresAt"])
-        self.world.directories.ensure(sync["tenant"]).add_token(sync["token"], expires)
+        expires = None if self.context.quirk("vcf-expired-token-accepted") else float(sync["expiresAt"])
+        self.context.directories.ensure(sync["tenant"]).add_token(sync["token"], expires)
 
     def _record(self, idp_id: str, message: str) -> dict[str, Any]:
         for record in self.idps:
