@@ -1,25 +1,23 @@
 """``sift.external_sync.v1.ExternalSyncService`` (docs/vendor-facts.md B2, B5, B6).
 
-The org's SCIM server is a tenant of the world's SCIM directories (Sift hosts a Keycloak realm;
-here it is ``/scim/sift-<organizationId>/v2`` on this server). ``GenerateToken`` creates that
-tenant on first use and adds a fresh bearer token valid for ``tokenLifetimeSeconds`` on the mock
-clock; ``SyncOrganization`` reconciles the org from the tenant (:mod:`.reconcile`) and records a
-run. Inferred choices are listed in specs/README.md (sift section).
+The org's SCIM server is a tenant of this server's SCIM hub (Sift hosts a Keycloak realm; here
+it is ``/scim/sift-<organizationId>/v2``, reached through :mod:`.scim_client`). ``GenerateToken``
+creates that tenant on first use and adds a fresh bearer token valid for ``tokenLifetimeSeconds``
+on the mock clock; ``SyncOrganization`` reconciles the org from the tenant (:mod:`.reconcile`)
+and records a run. Inferred choices are listed in specs/README.md (sift section).
 """
 
 from __future__ import annotations
 
 import secrets
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from mockserver.domain.errors import FailedPrecondition, NotFound
 from mockserver.domain.sift.paging import ListQuery, select
 from mockserver.domain.sift.reconcile import SyncDiff, apply, reconcile
-from mockserver.domain.sift.state import group_view, require_uuid, timestamp
-
-if TYPE_CHECKING:
-    from mockserver.domain.sift.state import SiftState
+from mockserver.domain.sift.records import SiftRecords, group_view, require_uuid, timestamp
+from mockserver.domain.sift.scim_client import OrgScimServer, tenant_name
 
 Json = dict[str, Any]
 TRIGGER_MANUAL = "EXTERNAL_SYNC_RUN_TRIGGER_TYPE_MANUAL_USER"
@@ -28,13 +26,14 @@ TRIGGER_MANUAL = "EXTERNAL_SYNC_RUN_TRIGGER_TYPE_MANUAL_USER"
 class ExternalSync:
     """Tokens, syncs and run history of the one organisation."""
 
-    def __init__(self, state: SiftState) -> None:
+    def __init__(self, state: SiftRecords) -> None:
         self.state = state
+        self.scim = OrgScimServer(state.context.directories)
 
     @property
     def tenant(self) -> str:
-        """Name of the org's SCIM tenant in ``context.directories``."""
-        return f"sift-{self.state.org['organizationId']}"
+        """Name of the org's SCIM tenant in the hub."""
+        return tenant_name(self.state.org["organizationId"])
 
     def view(self, origin: str) -> Json:
         """``ExternalSync``; proto3 ``optional`` fields are omitted while unset (docs/vendor-facts.md B1)."""
@@ -59,10 +58,9 @@ class ExternalSync:
         every token with its own lifetime, and there is no revoke RPC).
         """
         state, now = self.state, self.state.now()
-        directory = state.context.directories.ensure(self.tenant)
         token = "sift-scim-" + secrets.token_urlsafe(32)
         expires = None if state.context.quirk("sift-token-never-expires") else now + state.token_lifetime
-        directory.add_token(token, expires)
+        self.scim.add_token(self.tenant, token, expires)
         state.tokens.append(
             {
                 "tokenId": str(uuid.uuid4()),
@@ -119,12 +117,9 @@ class ExternalSync:
         state = self.state
         if state.external_sync is None:
             raise FailedPrecondition("external sync is not configured for this organization; generate a token first")
-        try:
-            directory = state.context.directories.get(state.external_sync["tenant"])
-        except NotFound:
-            raise FailedPrecondition("the organization's SCIM server is gone; generate a token first") from None
+        scim_users, scim_groups = self.scim.read(state.external_sync["tenant"])
         org = {"users": state.users, "groups": state.groups}
-        diff = reconcile(org, directory.users(), directory.groups())
+        diff = reconcile(org, scim_users, scim_groups)
         now = state.now()
         apply(org, diff, now)
         if state.context.quirk("sift-deletes-instead-of-deactivates"):
