@@ -10,9 +10,7 @@ record the link. Failures of the target become ``warning`` log events (docs/vend
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
-
-import httpx
+from typing import Any
 
 from mockserver.domain.authentik.scim_client import (
     DryRunRejected,
@@ -22,12 +20,11 @@ from mockserver.domain.authentik.scim_client import (
     StopSync,
     SyncError,
     TransientSyncException,
+    open_client,
 )
 from mockserver.domain.authentik.scim_groups import write_group
 from mockserver.domain.authentik.scim_users import write_user
-
-if TYPE_CHECKING:
-    from mockserver.domain.authentik.state import AuthentikState
+from mockserver.domain.authentik.state import AuthentikState
 
 USER_MODEL = "authentik.core.models.User"
 GROUP_MODEL = "authentik.core.models.Group"
@@ -80,9 +77,8 @@ async def sync_object(
     if state.context.quirk("authentik-dry-run-writes"):
         dry_run = False
     url = origin + provider["url"] if provider["url"].startswith("/") else provider["url"]
-    async with httpx.AsyncClient(verify=bool(provider["verify_certificates"])) as http:
-        mode = provider["compatibility_mode"]
-        client = SCIMClient(http, url, provider["token"], dry_run=dry_run, compatibility_mode=mode)
+    verify, mode = bool(provider["verify_certificates"]), provider["compatibility_mode"]
+    async with open_client(url, provider["token"], verify=verify, dry_run=dry_run, compatibility_mode=mode) as client:
         try:
             await client.connect()
         except TransientSyncException:

@@ -22,6 +22,7 @@ from mockserver.domain.resolution.model import (
     SyncStatus,
     UserDirectory,
 )
+from mockserver.domain.resolution.scim_client import UpstreamIdp
 
 DEFAULT_CONNECTOR = "7df9fd3f-793f-4595-b415-b839b76b0018"  # the connectorUID of the R1 example
 DEFAULT_TENANT = "resolution-upstream"
@@ -38,6 +39,7 @@ class ResolutionState:
 
     def __init__(self, context: VendorContext) -> None:
         self.context = context
+        self.upstream = UpstreamIdp(context.directories)
         self.sync_delay = 0.05
         self.connectors: dict[str, Connector] = {}
         self.directories: dict[int, UserDirectory] = {}
@@ -94,10 +96,7 @@ class ResolutionState:
 
     def load_tenant(self, connector: Connector) -> None:
         """Make sure the connector's upstream SCIM tenant exists and accepts the API tokens."""
-        tenant = self.context.directories.ensure(connector.upstreamScimTenant)
-        if not tenant.tokens:
-            for token in self.context.credentials.bearer:
-                tenant.add_token(token)
+        self.upstream.prepare(connector.upstreamScimTenant, self.context.credentials.bearer)
 
     def _new_directory(self, connector: Connector) -> UserDirectory:
         directory = UserDirectory(self.next_directory_id, f"User Sync: {connector.name}", connector.id)
@@ -206,11 +205,10 @@ class ResolutionState:
             )
         if directory is None:
             return out.fail(f"Directory {connector.directoryId} does not exists")
-        try:
-            tenant = self.context.directories.get(connector.upstreamScimTenant)
-        except NotFound:
+        idp = self.upstream.read(connector.upstreamScimTenant)
+        if idp is None:
             return out.fail(f"Identity provider unreachable: SCIM tenant {connector.upstreamScimTenant} not found")
-        wanted = engine.desired_users(tenant.users(), tenant.groups())
+        wanted = engine.desired_users(*idp)
         live_ids = {w["externalId"] for w in wanted}
         if only is not None:
             picked = [w for w in wanted if w["username"].lower() == only.lower()]

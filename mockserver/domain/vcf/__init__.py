@@ -2,13 +2,15 @@
 identity sources and the federated IdP's SCIM sync client token.
 
 Modules: ``state`` (the identity providers and their rules), ``providers`` (records and their
-rendering without secrets), ``tokens`` (``POST /v1/tokens``), ``errors`` (VCF error codes).
+rendering without secrets), ``tokens`` (``POST /v1/tokens``), ``errors`` (VCF error codes) and
+``scim_client`` (the federated IdPs' SCIM directories in the hub).
 """
 
 from __future__ import annotations
 
 from mockserver.domain.planted import planted
-from mockserver.domain.vcf.state import VcfState, tenant_name
+from mockserver.domain.vcf.scim_client import tenant_name
+from mockserver.domain.vcf.state import VcfState
 
 PLANTED_FAULTS = (
     planted(

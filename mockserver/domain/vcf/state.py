@@ -18,14 +18,10 @@ from mockserver.domain.context import VendorContext
 from mockserver.domain.errors import BadRequest, Conflict, NotFound
 from mockserver.domain.vcf import providers
 from mockserver.domain.vcf.errors import vcf_error
+from mockserver.domain.vcf.scim_client import SyncDirectories, tenant_name
 from mockserver.domain.vcf.tokens import TokenStore
 
 IDP_NOT_FOUND = "IDENTITY_PROVIDER_NOT_FOUND"
-
-
-def tenant_name(idp_id: str) -> str:
-    """SCIM tenant (``context.directories``) of a federated IdP."""
-    return f"vcf-{idp_id}"
 
 
 class VcfState:
@@ -34,6 +30,7 @@ class VcfState:
     def __init__(self, context: VendorContext) -> None:
         self.context = context
         self.tokens = TokenStore(context)
+        self.scim = SyncDirectories(context.directories)
         self.idps: list[dict[str, Any]] = []
 
     def load(self, data: dict[str, Any]) -> None:
@@ -91,8 +88,8 @@ class VcfState:
         """``DELETE /v1/identity-providers/{id}``: revoke the sync token and drop the SCIM directory."""
         record = self._external(idp_id)
         if record.get("sync"):
-            self.context.directories.ensure(record["sync"]["tenant"]).revoke_token(record["sync"]["token"])
-        self.context.directories.drop(tenant_name(idp_id))
+            self.scim.revoke(record["sync"]["tenant"], record["sync"]["token"])
+        self.scim.drop(idp_id)
         self.idps.remove(record)
         if not self._externals():
             self._embedded()["status"] = "ACTIVE"
@@ -152,7 +149,7 @@ class VcfState:
         tenant = tenant_name(idp_id)
         old = record.get("sync")
         if old and not self.context.quirk("vcf-rotation-keeps-old-token"):
-            self.context.directories.ensure(tenant).revoke_token(old["token"])
+            self.scim.revoke(tenant, old["token"])
         now = self.context.clock.now()
         record["sync"] = {
             "token": secrets.token_urlsafe(32),
@@ -167,7 +164,7 @@ class VcfState:
 
     def _register(self, sync: dict[str, Any]) -> None:
         expires = None if self.context.quirk("vcf-expired-token-accepted") else float(sync["expiresAt"])
-        self.context.directories.ensure(sync["tenant"]).add_token(sync["token"], expires)
+        self.scim.register(sync["tenant"], sync["token"], expires)
 
     def _record(self, idp_id: str, message: str) -> dict[str, Any]:
         for record in self.idps:
