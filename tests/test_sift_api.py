@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 
 from mockserver.app import create_app
-from mockserver.domain.sift.state import ADMIN_USER_ID, DEFAULT_GROUP_ID, INTERNAL_GROUP_ID, ORG_ID
+from mockserver.domain.sift.records import ADMIN_USER_ID, DEFAULT_GROUP_ID, INTERNAL_GROUP_ID, ORG_ID
 from mockserver.specs import load_spec
 
 H = {"Authorization": "Bearer idsync-token"}

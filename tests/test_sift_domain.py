@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mockserver.domain.errors import BadRequest, FailedPrecondition
-from mockserver.domain.sift.state import ADMIN_USER_ID, DEFAULT_GROUP_ID, ORG_ID
+from mockserver.domain.sift.records import ADMIN_USER_ID, DEFAULT_GROUP_ID, ORG_ID
 from mockserver.domain.world import World
 
 DEE, NAN = "0d9f2b6e-1c4a-4f3b-8e7d-6a5c4b3a2f10", "8b1d4f6a-2c3e-4b5a-9d7f-1e2c3b4a5d70"

@@ -8,9 +8,7 @@ from typing import Any
 from connexion import request
 
 from mockserver.apis.base import BaseHandlers, ErrorResponse, json_error
-from mockserver.domain.authentik import AuthentikState
-from mockserver.domain.authentik_core_lists import list_groups, list_users
-from mockserver.domain.authentik_sync import sync_object
+from mockserver.domain.authentik import AuthentikState, list_groups, list_users, sync_object
 from mockserver.domain.errors import DomainError, Unauthenticated
 
 Reply = tuple[Any, int]

@@ -1,8 +1,10 @@
 """The one in-memory identity world every vendor API is a view over (docs/design.md, "one identity world").
 
 ``World`` owns the clock, the credentials, the SCIM directories (tenants) and one state object
-per vendor. It is built from a seed (a plain mapping, usually YAML) and can be reset to it,
-exported to JSON and imported back. No web framework is imported here.
+per vendor. Each vendor state is built with the narrow :class:`VendorContext` (``context.py``),
+never with the world itself, so no vendor module imports this one. The world is built from a
+seed (a plain mapping, usually YAML) and can be reset to it, exported to JSON and imported back.
+No web framework is imported here.
 
 Concurrency: every handler is an ``async def`` running on the server's one event loop and
 domain calls are synchronous, so mutations never interleave. Background work (resolution
@@ -13,11 +15,17 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from mockserver.domain.authentik import AuthentikState
 from mockserver.domain.clock import Clock
+from mockserver.domain.context import Credentials, VendorContext
 from mockserver.domain.errors import BadRequest, DomainError
+from mockserver.domain.resolution import ResolutionState
+from mockserver.domain.scim import Directories
+from mockserver.domain.sift import SiftState
+from mockserver.domain.stackspot import StackSpotState
+from mockserver.domain.vcf import VcfState
 
 
 class VendorState(Protocol):
@@ -30,70 +38,25 @@ class VendorState(Protocol):
         """JSON-able state; ``load(export())`` must give an identical state."""
 
 
-@dataclass
-class Credentials:
-    """The credentials the default seed documents (README, "Credentials").
-
-    ``basic`` holds user → password pairs for HTTP basic auth (resolution admins, VCF
-    ``POST /v1/tokens``); ``bearer`` the API tokens accepted by Sift, authentik, StackSpot and
-    the admin API; ``admin_token`` protects ``/__admin`` when set (else ``bearer`` applies).
-    """
-
-    basic: dict[str, str] = field(default_factory=lambda: {"admin": "admin"})
-    bearer: list[str] = field(default_factory=lambda: ["idsync-token"])
-    admin_token: str | None = None
-
-    @classmethod
-    def from_seed(cls, data: dict[str, Any]) -> Credentials:
-        """Read the seed's ``credentials`` section; missing keys keep the defaults."""
-        made = cls()
-        if "basic" in data:
-            made.basic = {str(k): str(v) for k, v in dict(data["basic"]).items()}
-        if "bearer" in data:
-            bearer = data["bearer"]
-            made.bearer = [bearer] if isinstance(bearer, str) else [str(t) for t in bearer]
-        if "admin_token" in data:
-            made.admin_token = None if data["admin_token"] is None else str(data["admin_token"])
-        return made
-
-    def export(self) -> dict[str, Any]:
-        """Seed-shaped copy."""
-        return {"basic": dict(self.basic), "bearer": list(self.bearer), "admin_token": self.admin_token}
-
-    def basic_ok(self, username: str, password: str) -> bool:
-        """True when the pair is a known basic-auth user."""
-        return username in self.basic and self.basic[username] == password
-
-    def bearer_ok(self, token: str) -> bool:
-        """True for a known API bearer token."""
-        return token in self.bearer
-
-
 class World:
-    """All mock state. Build with :meth:`from_seed`; never share one between apps."""
+    """All mock state, built from a seed (``World(seed)``); never share one between apps."""
 
     VENDORS: tuple[str, ...] = ("sift", "authentik", "vcf", "resolution", "stackspot")
 
     def __init__(
         self, seed: dict[str, Any] | None = None, *, clock: Clock | None = None, quirks: frozenset[str] = frozenset()
     ) -> None:
-        from mockserver.domain.authentik import AuthentikState
-        from mockserver.domain.resolution import ResolutionState
-        from mockserver.domain.scim import Directories
-        from mockserver.domain.sift import SiftState
-        from mockserver.domain.stackspot import StackSpotState
-        from mockserver.domain.vcf import VcfState
-
         self.seed: dict[str, Any] = copy.deepcopy(seed or {})
         self.clock = clock or Clock()
         self.quirks = quirks
         self.credentials = Credentials()
         self.directories = Directories(self.clock, self.quirk)
-        self.sift = SiftState(self)
-        self.authentik = AuthentikState(self)
-        self.vcf = VcfState(self)
-        self.resolution = ResolutionState(self)
-        self.stackspot = StackSpotState(self)
+        context = VendorContext(self.clock, self.credentials, self.directories, self.quirk)
+        self.sift = SiftState(context)
+        self.authentik = AuthentikState(context)
+        self.vcf = VcfState(context)
+        self.resolution = ResolutionState(context)
+        self.stackspot = StackSpotState(context)
         self.reset()
 
     def quirk(self, name: str) -> bool:
@@ -149,7 +112,7 @@ class World:
 
     def _load(self, data: dict[str, Any]) -> None:
         data = copy.deepcopy(data)
-        self.credentials = Credentials.from_seed(data.get("credentials") or {})
+        self.credentials.load(data.get("credentials") or {})
         self.directories.load(data.get("scim") or {})
         for name in self.VENDORS:
             self.vendor(name).load(data.get(name) or {})

@@ -1,7 +1,7 @@
 """resolution SAML SSO User Sync: connectors pulling users from an IdP into Atlassian directories.
 
-The IdP is a SCIM tenant of this server (``world.directories``), so tests and clients change
-it over SCIM. Facts: docs/vendor-facts.md §2 and the vendor KB
+The IdP is a SCIM tenant of this server (reached through the vendor context's ``directories``),
+so tests and clients change it over SCIM. Facts: docs/vendor-facts.md §2 and the vendor KB
 https://wiki.resolution.de/doc/usersync/latest/knowledge-base/how-to-use-rest-api-with-user-sync.
 """
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from mockserver.domain.clock import rfc3339
+from mockserver.domain.context import VendorContext
 from mockserver.domain.errors import BadRequest, Conflict, NotFound
 from mockserver.domain.resolution import engine
 from mockserver.domain.resolution.model import (
@@ -21,9 +22,7 @@ from mockserver.domain.resolution.model import (
     SyncStatus,
     UserDirectory,
 )
-
-if TYPE_CHECKING:
-    from mockserver.domain.world import World
+from mockserver.domain.resolution.scim_client import UpstreamIdp
 
 DEFAULT_CONNECTOR = "7df9fd3f-793f-4595-b415-b839b76b0018"  # the connectorUID of the R1 example
 DEFAULT_TENANT = "resolution-upstream"
@@ -38,8 +37,9 @@ class SyncBusy(Conflict):
 class ResolutionState:
     """Connectors, their Atlassian directories and every sync status."""
 
-    def __init__(self, world: World) -> None:
-        self.world = world
+    def __init__(self, context: VendorContext) -> None:
+        self.context = context
+        self.upstream = UpstreamIdp(context.directories)
         self.sync_delay = 0.05
         self.connectors: dict[str, Connector] = {}
         self.directories: dict[int, UserDirectory] = {}
@@ -96,10 +96,7 @@ class ResolutionState:
 
     def load_tenant(self, connector: Connector) -> None:
         """Make sure the connector's upstream SCIM tenant exists and accepts the API tokens."""
-        tenant = self.world.directories.ensure(connector.upstreamScimTenant)
-        if not tenant.tokens:
-            for token in self.world.credentials.bearer:
-                tenant.add_token(token)
+        self.upstream.prepare(connector.upstreamScimTenant, self.context.credentials.bearer)
 
     def _new_directory(self, connector: Connector) -> UserDirectory:
         directory = UserDirectory(self.next_directory_id, f"User Sync: {connector.name}", connector.id)
@@ -148,7 +145,7 @@ class ResolutionState:
     def start(self, job_id: str) -> None:
         status = self.job(job_id)
         if status is not None and status.status == "SCHEDULED":
-            status.status, status.started = "RUNNING", self.world.clock.now()
+            status.status, status.started = "RUNNING", self.context.clock.now()
             status.lastModified = status.started
 
     def finish(self, job_id: str) -> None:
@@ -175,7 +172,7 @@ class ResolutionState:
     def sync_single(self, connector_id: str, username: str) -> SyncStatus:
         """Single User Update (R7, R8): add or update one IdP user, synchronously; no cleanup."""
         connector = self.connector(connector_id)
-        started = self.world.clock.now()
+        started = self.context.clock.now()
         out = self._reconcile(connector, username)  # an unknown IdP user raises before anything is recorded
         status = self._new_status(connector, "SINGLE")
         status.status, status.started = "RUNNING", started
@@ -183,7 +180,7 @@ class ResolutionState:
         return status
 
     def _new_status(self, connector: Connector, kind: str) -> SyncStatus:
-        now = self.world.clock.now()
+        now = self.context.clock.now()
         job_id = str(uuid.uuid4())
         status = SyncStatus(
             self.next_status_id, connector.id, job_id, now, now, kind=kind, messages=[f"Scheduled with jobid {job_id}"]
@@ -193,7 +190,7 @@ class ResolutionState:
         return status
 
     def _done(self, status: SyncStatus, out: engine.Outcome) -> None:
-        now = self.world.clock.now()
+        now = self.context.clock.now()
         status.status, status.result, status.lastModified = "DONE", out.result, now
         status.counts, status.duration = out.counts, round((now - (status.started or now)) * 1000)
         status.messages.extend(out.messages)
@@ -202,17 +199,16 @@ class ResolutionState:
         """One sync of ``connector`` (all users, or only the IdP user named ``only``)."""
         out = engine.Outcome()
         directory = self.directories.get(connector.directoryId)
-        if directory is None and self.world.quirk("resolution-deleted-directory-still-syncs"):
+        if directory is None and self.context.quirk("resolution-deleted-directory-still-syncs"):
             directory = self.directories[connector.directoryId] = UserDirectory(
                 connector.directoryId, connector.name, connector.id
             )
         if directory is None:
             return out.fail(f"Directory {connector.directoryId} does not exists")
-        try:
-            tenant = self.world.directories.get(connector.upstreamScimTenant)
-        except NotFound:
+        idp = self.upstream.read(connector.upstreamScimTenant)
+        if idp is None:
             return out.fail(f"Identity provider unreachable: SCIM tenant {connector.upstreamScimTenant} not found")
-        wanted = engine.desired_users(tenant.users(), tenant.groups())
+        wanted = engine.desired_users(*idp)
         live_ids = {w["externalId"] for w in wanted}
         if only is not None:
             picked = [w for w in wanted if w["username"].lower() == only.lower()]
@@ -220,15 +216,15 @@ class ResolutionState:
                 raise NotFound(f"User {only} not found in the identity provider of connector {connector.id}")
             wanted = picked
         for one in wanted:
-            engine.apply_user(directory, one, live_ids, out, quirk=self.world.quirk)
+            engine.apply_user(directory, one, live_ids, out, quirk=self.context.quirk)
         if only is None:
             engine.cleanup(
                 directory,
                 wanted,
                 connector.cleanupBehaviour,
-                set(self.world.credentials.basic),
+                set(self.context.credentials.basic),
                 out,
-                quirk=self.world.quirk,
+                quirk=self.context.quirk,
             )
         return out
 

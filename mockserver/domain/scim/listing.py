@@ -10,17 +10,24 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from mockserver.domain.errors import BadRequest
 from mockserver.domain.scim.evaluate import compile_filter
 from mockserver.domain.scim.query import ListQuery, project, sort_key
 from mockserver.domain.scim.schema import USER_TYPE, ResourceType
 
-if TYPE_CHECKING:
-    from mockserver.domain.scim.directory import Directory
-
 Pair = tuple[ResourceType, dict[str, Any]]
+
+
+class Listable(Protocol):
+    """What a listing reads of a store (``directory.Directory`` is one), so neither imports the other back."""
+
+    def _store(self, rtype: ResourceType) -> dict[str, dict[str, Any]]: ...
+
+    def _candidates(self, rtype: ResourceType, node: Any) -> list[dict[str, Any]] | None: ...
+
+    def _view(self, rtype: ResourceType, resource: dict[str, Any]) -> dict[str, Any]: ...
 
 
 class Page:
@@ -32,7 +39,7 @@ class Page:
         self.resources = resources
 
 
-def list_resources(d: Directory, rtypes: tuple[ResourceType, ...], query: ListQuery) -> Page:
+def list_resources(d: Listable, rtypes: tuple[ResourceType, ...], query: ListQuery) -> Page:
     """The page of ``rtypes`` resources of ``d`` that ``query`` asks for."""
     mixed = len(rtypes) > 1
     matched: list[Pair] | None = [] if query.filter is not None or mixed or query.sort_by else None
@@ -58,7 +65,7 @@ def list_resources(d: Directory, rtypes: tuple[ResourceType, ...], query: ListQu
     return Page(total, start, [project(d._view(rt, r), rt, query.attributes, query.excluded) for rt, r in window])
 
 
-def _matches(d: Directory, rtype: ResourceType, text: str, *, lenient: bool) -> list[Pair]:
+def _matches(d: Listable, rtype: ResourceType, text: str, *, lenient: bool) -> list[Pair]:
     """Resources matching the filter; derived attributes (user ``groups``, member ``display``)
     are rendered only when the filter names them."""
     node, predicate = compile_filter(text, rtype, lenient=lenient)

@@ -1,8 +1,10 @@
 """Sift (siftstack) domain: external sync, user groups, users and roles (docs/vendor-facts.md part B).
 
-``SiftState`` is the world's Sift state; :func:`reconcile` is the pure sync computation.
+``SiftState`` (``state``) is the records (``records``) plus the services the API calls
+(``external_sync``, ``groups``, ``people``); :func:`reconcile` is the pure sync computation,
+``paging`` the list rules (AIP-132, AIP-158) and ``scim_client`` the door to the org's SCIM tenant.
 Planted faults (docs/style.md rules 7, 10) are declared here and tested at the buggy spot with
-``world.quirk(name)``.
+``context.quirk(name)``.
 """
 
 from __future__ import annotations

@@ -1,25 +1,23 @@
 """``sift.external_sync.v1.ExternalSyncService`` (docs/vendor-facts.md B2, B5, B6).
 
-The org's SCIM server is a tenant of the world's SCIM directories (Sift hosts a Keycloak realm;
-here it is ``/scim/sift-<organizationId>/v2`` on this server). ``GenerateToken`` creates that
-tenant on first use and adds a fresh bearer token valid for ``tokenLifetimeSeconds`` on the mock
-clock; ``SyncOrganization`` reconciles the org from the tenant (:mod:`.reconcile`) and records a
-run. Inferred choices are listed in specs/README.md (sift section).
+The org's SCIM server is a tenant of this server's SCIM hub (Sift hosts a Keycloak realm; here
+it is ``/scim/sift-<organizationId>/v2``, reached through :mod:`.scim_client`). ``GenerateToken``
+creates that tenant on first use and adds a fresh bearer token valid for ``tokenLifetimeSeconds``
+on the mock clock; ``SyncOrganization`` reconciles the org from the tenant (:mod:`.reconcile`)
+and records a run. Inferred choices are listed in specs/README.md (sift section).
 """
 
 from __future__ import annotations
 
 import secrets
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from mockserver.domain.errors import FailedPrecondition, NotFound
 from mockserver.domain.sift.paging import ListQuery, select
 from mockserver.domain.sift.reconcile import SyncDiff, apply, reconcile
-from mockserver.domain.sift.state import group_view, require_uuid, timestamp
-
-if TYPE_CHECKING:
-    from mockserver.domain.sift.state import SiftState
+from mockserver.domain.sift.records import SiftRecords, group_view, require_uuid, timestamp
+from mockserver.domain.sift.scim_client import OrgScimServer, tenant_name
 
 Json = dict[str, Any]
 TRIGGER_MANUAL = "EXTERNAL_SYNC_RUN_TRIGGER_TYPE_MANUAL_USER"
@@ -28,13 +26,14 @@ TRIGGER_MANUAL = "EXTERNAL_SYNC_RUN_TRIGGER_TYPE_MANUAL_USER"
 class ExternalSync:
     """Tokens, syncs and run history of the one organisation."""
 
-    def __init__(self, state: SiftState) -> None:
+    def __init__(self, state: SiftRecords) -> None:
         self.state = state
+        self.scim = OrgScimServer(state.context.directories)
 
     @property
     def tenant(self) -> str:
-        """Name of the org's SCIM tenant in ``world.directories``."""
-        return f"sift-{self.state.org['organizationId']}"
+        """Name of the org's SCIM tenant in the hub."""
+        return tenant_name(self.state.org["organizationId"])
 
     def view(self, origin: str) -> Json:
         """``ExternalSync``; proto3 ``optional`` fields are omitted while unset (docs/vendor-facts.md B1)."""
@@ -59,10 +58,9 @@ class ExternalSync:
         every token with its own lifetime, and there is no revoke RPC).
         """
         state, now = self.state, self.state.now()
-        directory = state.world.directories.ensure(self.tenant)
         token = "sift-scim-" + secrets.token_urlsafe(32)
-        expires = None if state.world.quirk("sift-token-never-expires") else now + state.token_lifetime
-        directory.add_token(token, expires)
+        expires = None if state.context.quirk("sift-token-never-expires") else now + state.token_lifetime
+        self.scim.add_token(self.tenant, token, expires)
         state.tokens.append(
             {
                 "tokenId": str(uuid.uuid4()),
@@ -88,7 +86,7 @@ class ExternalSync:
         Inferred: ``success`` is false (and ``scimServerUrl`` empty) until a token was generated.
         """
         found: Json = {"success": self.state.external_sync is not None, "externalSync": self.view(origin)}
-        if self.state.world.quirk("sift-token-shown-in-get") and self.state.tokens:
+        if self.state.context.quirk("sift-token-shown-in-get") and self.state.tokens:
             found["externalSync"]["token"] = self.state.tokens[-1]["token"]
         return found
 
@@ -119,15 +117,12 @@ class ExternalSync:
         state = self.state
         if state.external_sync is None:
             raise FailedPrecondition("external sync is not configured for this organization; generate a token first")
-        try:
-            directory = state.world.directories.get(state.external_sync["tenant"])
-        except NotFound:
-            raise FailedPrecondition("the organization's SCIM server is gone; generate a token first") from None
+        scim_users, scim_groups = self.scim.read(state.external_sync["tenant"])
         org = {"users": state.users, "groups": state.groups}
-        diff = reconcile(org, directory.users(), directory.groups())
+        diff = reconcile(org, scim_users, scim_groups)
         now = state.now()
         apply(org, diff, now)
-        if state.world.quirk("sift-deletes-instead-of-deactivates"):
+        if state.context.quirk("sift-deletes-instead-of-deactivates"):
             self._delete_users(diff.deactivated_user_ids)
         state.external_sync = {**state.external_sync, "mostRecentSyncDate": now, "mostRecentSyncByUserId": caller}
         state.runs.append(self._run(diff, caller, now))
@@ -137,7 +132,7 @@ class ExternalSync:
         """``SyncOrganizationResponse``: all eight fields, arrays possibly empty (docs/vendor-facts.md B6 point 2)."""
         state = self.state
         added = list(diff.added_user_ids)
-        if state.world.quirk("sift-second-sync-reports-changes"):
+        if state.context.quirk("sift-second-sync-reports-changes"):
             added += [u for u in diff.managed_user_ids if u not in added and u not in diff.deactivated_user_ids]
         return {
             "externalSync": self.view(origin),

@@ -11,14 +11,11 @@ the default.
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from mockserver.domain.errors import BadRequest, FailedPrecondition, NotFound
 from mockserver.domain.sift.paging import ListQuery, select
-from mockserver.domain.sift.state import group_view, require_uuid
-
-if TYPE_CHECKING:
-    from mockserver.domain.sift.state import SiftState
+from mockserver.domain.sift.records import SiftRecords, group_view, require_uuid
 
 Json = dict[str, Any]
 
@@ -43,7 +40,7 @@ def parse_mask(text: str) -> list[str]:
 class UserGroups:
     """CRUD and membership of user groups."""
 
-    def __init__(self, state: SiftState) -> None:
+    def __init__(self, state: SiftRecords) -> None:
         self.state = state
 
     def list_groups(self, query: ListQuery) -> Json:

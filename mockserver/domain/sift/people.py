@@ -8,13 +8,11 @@ deactivated) (Inferred, specs/README.md (sift section)).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from mockserver.domain.errors import BadRequest, FailedPrecondition, Forbidden, NotFound
 from mockserver.domain.sift.paging import ListQuery, select
-
-if TYPE_CHECKING:
-    from mockserver.domain.sift.state import SiftState
+from mockserver.domain.sift.records import SiftRecords
 
 Json = dict[str, Any]
 USER_FILTERS = {"user_id": lambda u: u["userId"], "name": lambda u: u["userName"]}
@@ -23,7 +21,7 @@ USER_FILTERS = {"user_id": lambda u: u["userId"], "name": lambda u: u["userName"
 class People:
     """Users of the organisation and its roles."""
 
-    def __init__(self, state: SiftState) -> None:
+    def __init__(self, state: SiftRecords) -> None:
         self.state = state
 
     def get_user(self, user_id: str) -> Json:

@@ -14,8 +14,9 @@ from __future__ import annotations
 import copy
 import uuid
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from mockserver.domain.context import VendorContext
 from mockserver.domain.errors import BadRequest, Conflict, NotFound
 from mockserver.domain.stackspot import integrity
 from mockserver.domain.stackspot.filter import compile_filter
@@ -23,9 +24,6 @@ from mockserver.domain.stackspot.patch import apply_patch, parse_patch
 from mockserver.domain.stackspot.schema import KINDS, Kind
 from mockserver.domain.stackspot.validate import normalize, slugify
 from mockserver.domain.stackspot.view import Store, View
-
-if TYPE_CHECKING:
-    from mockserver.domain.world import World
 
 LIST_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
 #: elimity ``ServiceProviderConfig.MaxResults`` fallback: default and maximum ``count``.
@@ -40,8 +38,8 @@ class StackSpotState:
     write, only read by the planted fault ``stackspot-member-count-stale``.
     """
 
-    def __init__(self, world: World) -> None:
-        self.world = world
+    def __init__(self, context: VendorContext) -> None:
+        self.context = context
         self.tenants: dict[str, Store] = {}
 
     # -- seed / snapshot -------------------------------------------------------------------
@@ -126,7 +124,7 @@ class StackSpotState:
     def patch(self, tenant: str, endpoint: str, resource_id: str, body: Any) -> dict[str, Any]:
         """PATCH (RFC 7644 §3.5.2, elimity validation), then validated like a PUT."""
         kind = KINDS[endpoint]
-        ops = parse_patch(kind, body, lowercase_ignored=self.world.quirk("stackspot-operations-lowercase-ignored"))
+        ops = parse_patch(kind, body, lowercase_ignored=self.context.quirk("stackspot-operations-lowercase-ignored"))
         record = self._find(tenant, endpoint, resource_id, own=True)
         attrs = self._defaults(kind, normalize(kind, apply_patch(kind, record["attrs"], ops)))
         return self._store_update(tenant, endpoint, record, attrs)
@@ -136,7 +134,7 @@ class StackSpotState:
         record = self._find(tenant, endpoint, resource_id, own=True)
         store = self.tenants[tenant]
         found = integrity.guard_delete(store, endpoint, resource_id)
-        if endpoint == "Users" and self.world.quirk("stackspot-user-delete-keeps-membership"):
+        if endpoint == "Users" and self.context.quirk("stackspot-user-delete-keeps-membership"):
             found = []
         for other, referrer in found:
             referrer["attrs"] = integrity.strip_reference(KINDS[other], referrer["attrs"], endpoint, resource_id)
@@ -157,7 +155,7 @@ class StackSpotState:
     def _validate(self, store: Store, kind: Kind, attrs: dict[str, Any], own_id: str | None) -> None:
         skip = (
             frozenset({"Actions", "Resources"})
-            if kind.endpoint == "Permissions" and self.world.quirk("stackspot-dangling-permission-accepted")
+            if kind.endpoint == "Permissions" and self.context.quirk("stackspot-dangling-permission-accepted")
             else frozenset()
         )
         integrity.check_references(store, kind, attrs, skip=skip)
@@ -196,7 +194,7 @@ class StackSpotState:
 
     def _stores(self, tenant: str) -> list[Store]:
         """The stores a read sees: its tenant's (planted ``stackspot-tenant-leak``: every tenant's)."""
-        if self.world.quirk("stackspot-tenant-leak"):
+        if self.context.quirk("stackspot-tenant-leak"):
             return list(self.tenants.values())
         return [self.tenants[tenant]] if tenant in self.tenants else [_empty()]
 
@@ -213,7 +211,7 @@ class StackSpotState:
 
     def _view(self, tenant: str) -> View:
         store = self.tenants.get(tenant) or _empty()
-        if self.world.quirk("stackspot-member-count-stale"):
+        if self.context.quirk("stackspot-member-count-stale"):
             return View(store, lambda role: role.get("member_count", 0))
         return View(store, lambda role: _member_count(store, role["id"]))
 
@@ -226,7 +224,7 @@ class StackSpotState:
         }
 
     def _now(self) -> str:
-        return datetime.fromtimestamp(self.world.clock.now(), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return datetime.fromtimestamp(self.context.clock.now(), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _empty() -> Store:

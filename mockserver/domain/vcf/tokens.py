@@ -14,13 +14,11 @@ import hashlib
 import hmac
 import json
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from mockserver.domain.context import VendorContext
 from mockserver.domain.errors import NotFound, Unauthenticated
 from mockserver.domain.vcf.errors import vcf_error
-
-if TYPE_CHECKING:
-    from mockserver.domain.world import World
 
 ACCESS_TTL = 3600
 REFRESH_TTL = 86400
@@ -44,8 +42,8 @@ def make_jwt(subject: str, issued_at: float, expires_at: float) -> str:
 class TokenStore:
     """Issued access tokens and refresh token ids, each with its subject and expiry (epoch s)."""
 
-    def __init__(self, world: World) -> None:
-        self.world = world
+    def __init__(self, context: VendorContext) -> None:
+        self.context = context
         self.access: dict[str, dict[str, Any]] = {}
         self.refresh: dict[str, dict[str, Any]] = {}
 
@@ -66,9 +64,9 @@ class TokenStore:
         seed's basic credentials; wrong or missing ones → 401 (community report, VCF 9: "wrong creds
         return 401"; Inferred for ``apiKey``/``idToken`` logins, which the mock does not support)."""
         username, password = spec.get("username"), spec.get("password")
-        if username is None or password is None or not self.world.credentials.basic_ok(username, password):
+        if username is None or password is None or not self.context.credentials.basic_ok(username, password):
             raise vcf_error(Unauthenticated, "Invalid username or password", "AUTHENTICATION_FAILED")
-        now = self.world.clock.now()
+        now = self.context.clock.now()
         self._prune(now)
         refresh_id = str(uuid.uuid4())
         self.refresh[refresh_id] = {"sub": username, "exp": now + REFRESH_TTL}
@@ -77,7 +75,7 @@ class TokenStore:
     def refresh_access(self, refresh_id: str) -> str:
         """A new access token for a live refresh token id (PowerVCF ``checkVCFToken``)."""
         entry = self.refresh.get(refresh_id)
-        now = self.world.clock.now()
+        now = self.context.clock.now()
         if entry is None or now >= entry["exp"]:
             raise vcf_error(NotFound, "Refresh token not found", "REFRESH_TOKEN_NOT_FOUND")
         return self._issue(entry["sub"], now)
@@ -87,7 +85,7 @@ class TokenStore:
         entry = self.access.get(token)
         if entry is None:
             return None
-        if self.world.clock.now() >= entry["exp"] and not self.world.quirk("vcf-access-token-never-expires"):
+        if self.context.clock.now() >= entry["exp"] and not self.context.quirk("vcf-access-token-never-expires"):
             return None
         return {"sub": entry["sub"], "exp": entry["exp"]}
 

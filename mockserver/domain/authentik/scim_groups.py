@@ -8,18 +8,15 @@ PATCH is unsupported, then membership reconcile from ``GET /Groups/{id}`` (docs/
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from mockserver.domain.authentik_scim_client import (
+from mockserver.domain.authentik.scim_client import (
     NotFoundSyncException,
     ObjectExistsSyncException,
     SCIMClient,
     SCIMRequestException,
-    StopSync,
 )
-
-if TYPE_CHECKING:
-    from mockserver.domain.authentik import AuthentikState
+from mockserver.domain.authentik.state import AuthentikState
 
 GROUP_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Group"
 PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
@@ -36,7 +33,7 @@ def group_to_scim(state: AuthentikState, provider_pk: int, client: SCIMClient, g
 
 def member_scim_ids(state: AuthentikState, provider_pk: int, group: dict[str, Any]) -> list[str]:
     """Remote ids of the group's members that have a connection to this provider."""
-    if state.world.quirk("authentik-push-without-members"):
+    if state.context.quirk("authentik-push-without-members"):
         return []
     return state.scim_ids(provider_pk, sorted(group["users"]))
 
@@ -57,19 +54,7 @@ async def write_group(state: AuthentikState, provider_pk: int, client: SCIMClien
 async def _create(
     state: AuthentikState, provider_pk: int, client: SCIMClient, group: dict[str, Any], body: dict[str, Any]
 ) -> None:
-    try:
-        response = await client.request("POST", "/Groups", body)
-    except ObjectExistsSyncException:
-        if not client.config.filter:
-            raise
-        found = await client.request("GET", "/Groups", params={"filter": f'displayName eq "{group["name"]}"'})
-        resources = (found.get("Resources") or []) if isinstance(found, dict) else []
-        if not resources:
-            raise
-        response = resources[0]
-    scim_id = response.get("id") if isinstance(response, dict) else None
-    if not scim_id or not isinstance(scim_id, str):
-        raise StopSync("SCIM Response with missing or invalid `id`")
+    scim_id, response = await client.create("/Groups", body, f'displayName eq "{group["name"]}"')
     state.link("group", provider_pk, group["pk"], scim_id, response)
     members = member_scim_ids(state, provider_pk, group)
     await _patch(client, scim_id, [_member_op("add", m) for m in members])

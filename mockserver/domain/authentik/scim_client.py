@@ -5,12 +5,15 @@ Mirrors ``authentik/providers/scim/clients/base.py``: the provider ``url`` with 
 Bearer <token>``; ``Accept`` and ``Content-Type`` ``application/scim+json``; dry-run refuses
 every method but GET/HEAD/OPTIONS/TRACE; 404 → not found, 409 → exists, 429/503 → transient,
 any other error status or a network failure → ``SCIMRequestException`` (transient).
-Uses ``httpx.AsyncClient`` so a push to this same server never blocks the event loop.
+Uses ``httpx.AsyncClient`` so a push to this same server never blocks the event loop; this is the
+only domain module that speaks HTTP (ARCHITECTURE.md, "Layers").
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,6 +125,35 @@ class SCIMClient:
             # requests' RequestException (connection refused, invalid URL...) in authentik
             raise SCIMRequestException("Failed to send request") from None
         return _result(response)
+
+    async def create(self, endpoint: str, body: dict[str, Any], lookup: str) -> tuple[str, dict[str, Any]]:
+        """``POST /<endpoint>``, giving the remote ``id`` and resource. On 409, when the target
+        supports filtering, the first resource matching the filter ``lookup`` is taken instead
+        (``_create`` in authentik's ``clients/users.py`` and ``clients/groups.py``); an answer
+        without a string ``id`` stops the sync of this object."""
+        try:
+            response = await self.request("POST", endpoint, body)
+        except ObjectExistsSyncException:
+            if not self.config.filter:
+                raise
+            found = await self.request("GET", endpoint, params={"filter": lookup})
+            resources = (found.get("Resources") or []) if isinstance(found, dict) else []
+            if not resources:
+                raise
+            response = resources[0]
+        scim_id = response.get("id") if isinstance(response, dict) else None
+        if not scim_id or not isinstance(scim_id, str):
+            raise StopSync("SCIM Response with missing or invalid `id`")
+        return scim_id, response
+
+
+@asynccontextmanager
+async def open_client(
+    url: str, token: str, *, verify: bool, dry_run: bool, compatibility_mode: str
+) -> AsyncIterator[SCIMClient]:
+    """A client for one push to ``url``, with its own HTTP connections (closed when done)."""
+    async with httpx.AsyncClient(verify=verify) as http:
+        yield SCIMClient(http, url, token, dry_run=dry_run, compatibility_mode=compatibility_mode)
 
 
 def _result(response: httpx.Response) -> Any:

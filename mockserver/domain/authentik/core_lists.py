@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockserver.domain.authentik_core import CoreStore, require_uuids
-from mockserver.domain.authentik_paging import order, paginate, search
+from mockserver.domain.authentik.core import CoreStore, require_uuids
+from mockserver.domain.authentik.paging import order, paginate, search
 
 
 def list_users(store: CoreStore, query: dict[str, Any]) -> dict[str, Any]:

@@ -2,44 +2,20 @@
 
 Target: authentik 2025.8 (docs/vendor-facts.md A1-A11). Providers and links follow
 ``authentik/providers/scim/models.py`` and the ``OutgoingSyncProvider`` API; the push itself
-is in :mod:`mockserver.domain.authentik_sync`. No web framework here; handlers render.
+is in :mod:`mockserver.domain.authentik.sync`. No web framework here; handlers render.
 """
 
 from __future__ import annotations
 
 import copy
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from mockserver.domain.authentik_core import SERVICE_ACCOUNT_TYPES, CoreStore, is_uuid, iso, missing_pk, require_uuids
-from mockserver.domain.authentik_links import LINK_KEY, ConnectionsMixin
-from mockserver.domain.authentik_paging import order, paginate, search
+from mockserver.domain.authentik.core import SERVICE_ACCOUNT_TYPES, CoreStore, is_uuid, iso, missing_pk, require_uuids
+from mockserver.domain.authentik.links import LINK_KEY, ConnectionsMixin
+from mockserver.domain.authentik.paging import order, paginate, search
+from mockserver.domain.context import VendorContext
 from mockserver.domain.errors import BadRequest, NotFound
-from mockserver.domain.planted import planted
-
-if TYPE_CHECKING:
-    from mockserver.domain.world import World
-
-PLANTED_FAULTS = (
-    planted(
-        "authentik-auth-ignored", "any bearer token is accepted by the authentik API", catches="wrong_token_is_403"
-    ),
-    planted(
-        "authentik-push-without-members",
-        "sync/object pushes a group without its members",
-        catches="group_sync_pushes_members",
-    ),
-    planted(
-        "authentik-inactive-pushed-active",
-        "an inactive user is pushed with active: true",
-        catches="inactive_user_is_put_with_active_false",
-    ),
-    planted(
-        "authentik-dry-run-writes",
-        "a dry_run provider still sends POST/PUT/PATCH to the target",
-        catches="dry_run_sends_no_writes",
-    ),
-)
 
 USER_MODEL = "authentik.core.models.User"
 GROUP_MODEL = "authentik.core.models.Group"
@@ -64,17 +40,17 @@ PROVIDER_META = {
 
 
 class AuthentikState(ConnectionsMixin):
-    """All authentik state held by the world."""
+    """All authentik state: core objects, SCIM providers, their connections and sync runs."""
 
-    def __init__(self, world: World) -> None:
-        self.world = world
+    def __init__(self, context: VendorContext) -> None:
+        self.context = context
         self.core = CoreStore(self.now)
         self.providers: dict[int, dict[str, Any]] = {}
         self.links: dict[str, dict[str, dict[str, Any]]] = {"user": {}, "group": {}}
         self.sync_runs: dict[str, dict[str, Any]] = {}
 
     def now(self) -> str:
-        return iso(self.world.clock.now())
+        return iso(self.context.clock.now())
 
     def load(self, data: dict[str, Any]) -> None:
         """Replace the state from a seed section or snapshot; an empty section is a fresh install."""

@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import copy
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from mockserver.domain.authentik_core import is_uuid, missing_pk, require_uuids
-from mockserver.domain.authentik_paging import order, paginate, search
+from mockserver.domain.authentik.core import CoreStore, is_uuid, missing_pk, require_uuids
+from mockserver.domain.authentik.paging import order, paginate, search
 from mockserver.domain.errors import BadRequest, NotFound
-
-if TYPE_CHECKING:
-    from mockserver.domain.authentik_core import CoreStore
 
 LINK_KEY = {"user": "user", "group": "group"}
 

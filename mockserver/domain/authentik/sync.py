@@ -10,11 +10,9 @@ record the link. Failures of the target become ``warning`` log events (docs/vend
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import httpx
-
-from mockserver.domain.authentik_scim_client import (
+from mockserver.domain.authentik.scim_client import (
     DryRunRejected,
     NotFoundSyncException,
     ObjectExistsSyncException,
@@ -22,12 +20,11 @@ from mockserver.domain.authentik_scim_client import (
     StopSync,
     SyncError,
     TransientSyncException,
+    open_client,
 )
-from mockserver.domain.authentik_scim_groups import write_group
-from mockserver.domain.authentik_scim_users import write_user
-
-if TYPE_CHECKING:
-    from mockserver.domain.authentik import AuthentikState
+from mockserver.domain.authentik.scim_groups import write_group
+from mockserver.domain.authentik.scim_users import write_user
+from mockserver.domain.authentik.state import AuthentikState
 
 USER_MODEL = "authentik.core.models.User"
 GROUP_MODEL = "authentik.core.models.Group"
@@ -77,12 +74,11 @@ async def sync_object(
     state.check_sync_id(model, object_id)
     task = SyncTask(state, provider_pk, f"{ACTOR}:{slugify(provider['name'])}")
     dry_run = bool(provider["dry_run"]) and not override_dry_run
-    if state.world.quirk("authentik-dry-run-writes"):
+    if state.context.quirk("authentik-dry-run-writes"):
         dry_run = False
     url = origin + provider["url"] if provider["url"].startswith("/") else provider["url"]
-    async with httpx.AsyncClient(verify=bool(provider["verify_certificates"])) as http:
-        mode = provider["compatibility_mode"]
-        client = SCIMClient(http, url, provider["token"], dry_run=dry_run, compatibility_mode=mode)
+    verify, mode = bool(provider["verify_certificates"]), provider["compatibility_mode"]
+    async with open_client(url, provider["token"], verify=verify, dry_run=dry_run, compatibility_mode=mode) as client:
         try:
             await client.connect()
         except TransientSyncException:

@@ -6,17 +6,10 @@ The body is what the default user mapping ``goauthentik.io/providers/scim/user``
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from mockserver.domain.authentik_scim_client import (
-    NotFoundSyncException,
-    ObjectExistsSyncException,
-    SCIMClient,
-    StopSync,
-)
-
-if TYPE_CHECKING:
-    from mockserver.domain.authentik import AuthentikState
+from mockserver.domain.authentik.scim_client import NotFoundSyncException, SCIMClient
+from mockserver.domain.authentik.state import AuthentikState
 
 USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
 
@@ -45,7 +38,7 @@ async def write_user(state: AuthentikState, provider_pk: int, client: SCIMClient
     """``SCIMClient.write``: update when linked (``PUT /Users/{id}``; a 404 drops the link and
     creates again), else ``POST /Users`` and link the returned ``id``."""
     body = user_to_scim(
-        user, state.core.uid(user["pk"]), force_active=state.world.quirk("authentik-inactive-pushed-active")
+        user, state.core.uid(user["pk"]), force_active=state.context.quirk("authentik-inactive-pushed-active")
     )
     link = state.link_for("user", provider_pk, user["pk"])
     if link is not None:
@@ -63,17 +56,5 @@ async def _create(
     state: AuthentikState, provider_pk: int, client: SCIMClient, user: dict[str, Any], body: dict[str, Any]
 ) -> None:
     """``POST /Users``; on 409 with filter support, link to ``userName eq "<name>"``."""
-    try:
-        response = await client.request("POST", "/Users", body)
-    except ObjectExistsSyncException:
-        if not client.config.filter:
-            raise
-        found = await client.request("GET", "/Users", params={"filter": f'userName eq "{user["username"]}"'})
-        resources = found.get("Resources") or [] if isinstance(found, dict) else []
-        if not resources:
-            raise
-        response = resources[0]
-    scim_id = response.get("id") if isinstance(response, dict) else None
-    if not scim_id or not isinstance(scim_id, str):
-        raise StopSync("SCIM Response with missing or invalid `id`")
+    scim_id, response = await client.create("/Users", body, f'userName eq "{user["username"]}"')
     state.link("user", provider_pk, user["pk"], scim_id, response)

@@ -1,0 +1,38 @@
+"""authentik 2025.8 (docs/vendor-facts.md A1-A11): core users and groups, SCIM providers, their
+connections, and the outbound SCIM push of one object (``sync/object``).
+
+Modules: ``state`` (providers, connections, sync bookkeeping), ``core`` / ``core_lists`` (users
+and groups, their list filters), ``links`` (provider ↔ remote-object connections), ``paging``
+(DRF search, ordering, pages), ``sync`` (the push task), ``scim_client`` (the outbound SCIM HTTP
+client) with ``scim_users`` / ``scim_groups`` (what it writes per object type).
+"""
+
+from __future__ import annotations
+
+from mockserver.domain.authentik.core_lists import list_groups, list_users
+from mockserver.domain.authentik.state import AuthentikState
+from mockserver.domain.authentik.sync import sync_object
+from mockserver.domain.planted import planted
+
+PLANTED_FAULTS = (
+    planted(
+        "authentik-auth-ignored", "any bearer token is accepted by the authentik API", catches="wrong_token_is_403"
+    ),
+    planted(
+        "authentik-push-without-members",
+        "sync/object pushes a group without its members",
+        catches="group_sync_pushes_members",
+    ),
+    planted(
+        "authentik-inactive-pushed-active",
+        "an inactive user is pushed with active: true",
+        catches="inactive_user_is_put_with_active_false",
+    ),
+    planted(
+        "authentik-dry-run-writes",
+        "a dry_run provider still sends POST/PUT/PATCH to the target",
+        catches="dry_run_sends_no_writes",
+    ),
+)
+
+__all__ = ["PLANTED_FAULTS", "AuthentikState", "list_groups", "list_users", "sync_object"]
