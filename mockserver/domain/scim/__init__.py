@@ -2,9 +2,11 @@
 
 ``Directories`` (``tenants``) holds the tenants by name; a :class:`Directory` is one tenant's
 users, groups and bearer tokens. Modules: ``schema`` (attribute definitions), ``paths`` and
-``filter`` (RFC 7644 §3.4.2.2 grammar), ``query`` (paging, sorting, projection), ``listing``,
-``validate``, ``patch`` (§3.5.2), ``members``, ``directory`` (the store), ``tenants``,
-``discovery``.
+``filter`` (RFC 7644 §3.4.2.2 grammar), ``evaluate``, ``query`` (paging, sorting, projection),
+``listing``, ``validate``, ``patchop`` (reading PatchOp requests and paths, §3.5.2), ``patch``
+(applying them), ``members``, ``directory`` (the store), ``tenants``, ``discovery``.
+``dialect`` names how another server reads SCIM: StackSpot's store
+(``mockserver.domain.stackspot``) uses these same modules in its own dialect.
 """
 
 from __future__ import annotations

@@ -20,7 +20,8 @@ from mockserver.domain.errors import Conflict, DomainError, NotFound, Preconditi
 from mockserver.domain.scim.evaluate import index_keys
 from mockserver.domain.scim.listing import Page, list_resources
 from mockserver.domain.scim.members import MemberIndex
-from mockserver.domain.scim.patch import apply_patch, operations
+from mockserver.domain.scim.patch import apply_patch
+from mockserver.domain.scim.patchop import Operation, read_operations
 from mockserver.domain.scim.query import ListQuery, _clone, project
 from mockserver.domain.scim.schema import GROUP_TYPE, USER_TYPE, ResourceType
 from mockserver.domain.scim.validate import normalize
@@ -220,7 +221,7 @@ class Directory:
     def _patch(self, rtype: ResourceType, id: str, patch: dict[str, Any], if_match: str | None) -> dict[str, Any]:
         old = self._find(rtype, id)
         check_etag(old, if_match)
-        ops = operations(patch)
+        ops = read_operations(patch, rtype)
         try:
             return self._update(rtype, old, self._patched(rtype, old, ops))
         except DomainError:
@@ -228,12 +229,12 @@ class Directory:
                 self._commit_prefix(rtype, old, ops)  # Planted bug: the ops before the failing one stick
             raise
 
-    def _patched(self, rtype: ResourceType, old: dict[str, Any], ops: list[dict[str, Any]]) -> dict[str, Any]:
+    def _patched(self, rtype: ResourceType, old: dict[str, Any], ops: list[Operation]) -> dict[str, Any]:
         changed = apply_patch(old, ops, rtype)
         body = normalize({k: v for k, v in changed.items() if k not in ("id", "meta")}, rtype)
         return {"schemas": body.pop("schemas"), "id": old["id"], **body, "meta": dict(old["meta"])}
 
-    def _commit_prefix(self, rtype: ResourceType, old: dict[str, Any], ops: list[dict[str, Any]]) -> None:
+    def _commit_prefix(self, rtype: ResourceType, old: dict[str, Any], ops: list[Operation]) -> None:
         for n in range(len(ops) - 1, 0, -1):
             try:
                 self._update(rtype, old, self._patched(rtype, old, ops[:n]))

@@ -3,7 +3,9 @@
 ``compile_filter`` binds a parsed filter to a resource type and returns a predicate;
 ``index_keys`` tells the directory which indexed lookups can stand in for a full scan.
 Multi-valued attributes match when any value matches; string comparison follows the
-attribute's ``caseExact`` (RFC 7643 §2.2); ``ne`` is ``not eq``.
+attribute's ``caseExact`` (RFC 7643 §2.2); ``ne`` is ``not eq``. Attributes that are never
+returned cannot be named (``paths.Unsearchable``), at the top level or inside ``[...]``; a
+comparison whose value does not fit the attribute follows ``Dialect.mismatched_comparison``.
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from mockserver.domain.errors import InvalidFilter
+from mockserver.domain.errors import BadRequest, InvalidFilter
+from mockserver.domain.scim.dialect import RFC7644, Dialect
 from mockserver.domain.scim.filter import Cmp, Logical, Node, Not, Predicate, Present, ValuePath, parse
-from mockserver.domain.scim.paths import Resolved, resolve
+from mockserver.domain.scim.paths import Resolved, resolve, searchable
 from mockserver.domain.scim.schema import Attr, ResourceType
 
 
@@ -91,24 +94,30 @@ def _nonempty(v: Any) -> bool:
     return v not in ("", None) and v != [] and v != {}
 
 
+def _nothing(r: dict[str, Any]) -> bool:
+    return False
+
+
 class _Binder:
     """Binds AST paths to a resource type (top level) or to a complex attribute (inside ``[...]``)."""
 
-    def __init__(self, rtype: ResourceType, lenient: bool) -> None:
+    def __init__(self, rtype: ResourceType, lenient: bool, dialect: Dialect = RFC7644) -> None:
         self.rtype = rtype
         self.lenient = lenient
+        self.dialect = dialect
 
     def path(self, text: str, scope: Attr | None) -> Resolved | None:
         if scope is not None:
             sub = scope.child(text)
             if sub is None:
                 raise InvalidFilter(f"{scope.name!r} has no sub-attribute {text!r}")
+            searchable(scope, sub)
             return Resolved(None, Attr("__element__", "complex", sub=scope.sub), sub)
         found = resolve(self.rtype, text, InvalidFilter, lenient=self.lenient)
         if found is not None and found.attr is None:
             raise InvalidFilter(f"{text!r} names a schema, not an attribute")
-        if found is not None and found.leaf.returned == "never":
-            raise InvalidFilter(f"{text!r} cannot be filtered on (returned: never)")
+        if found is not None:
+            searchable(found.attr, found.sub)
         return found
 
     def bind(self, node: Node, scope: Attr | None = None) -> Predicate:
@@ -124,14 +133,14 @@ class _Binder:
             return self.value_path(node, scope)
         res = self.path(node.path, scope)
         if res is None:
-            return (lambda r: True) if isinstance(node, Cmp) and node.op == "ne" else (lambda r: False)
+            return (lambda r: True) if isinstance(node, Cmp) and node.op == "ne" else _nothing
         values = _element_values(res) if scope is not None else res.values
         if isinstance(node, Present):
             return lambda r: any(_nonempty(v) for v in values(r))
         if res.sub is None and res.attr is not None and res.attr.type == "complex":
             value_sub = res.attr.child("value")
             if value_sub is None:
-                raise InvalidFilter(f"Cannot compare complex attribute {res.attr.name!r}")
+                return self.mismatch(node, InvalidFilter(f"Cannot compare complex attribute {res.attr.name!r}"))
             res = Resolved(res.ext, res.attr, value_sub)
             values = res.values
         return self.compare(values, res.leaf, node)
@@ -139,20 +148,30 @@ class _Binder:
     def compare(self, values: Callable[[dict[str, Any]], list[Any]], leaf: Attr, node: Cmp) -> Predicate:
         if node.value is None:
             if node.op not in ("eq", "ne"):
-                raise InvalidFilter("null can only be compared with eq or ne")
+                return self.mismatch(node, InvalidFilter("null can only be compared with eq or ne"))
             want_absent = node.op == "eq"
             return lambda r: (not values(r)) == want_absent
-        test = comparator(leaf, node.op, node.value)
+        try:
+            test = comparator(leaf, node.op, node.value)
+        except InvalidFilter as exc:
+            return self.mismatch(node, exc)
         if node.op == "ne":
             return lambda r: not any(test(v) for v in values(r))
         return lambda r: any(test(v) for v in values(r))
+
+    def mismatch(self, node: Cmp, exc: BadRequest) -> Predicate:
+        """``Dialect.mismatched_comparison``: 400 ``invalidFilter``, or a comparison that matches
+        nothing (so ``ne``, which is ``not eq``, matches everything)."""
+        if self.dialect.mismatched_comparison == "invalidFilter":
+            raise exc
+        return (lambda r: True) if node.op == "ne" else _nothing
 
     def value_path(self, node: ValuePath, scope: Attr | None) -> Predicate:
         if scope is not None:
             raise InvalidFilter("Value filters cannot nest")
         res = self.path(node.path, None)
         if res is None:
-            return lambda r: False
+            return _nothing
         if res.sub is not None or res.attr is None or res.attr.type != "complex":
             raise InvalidFilter(f"{node.path!r} is not a complex attribute")
         inner = self.bind(node.inner, res.attr)
@@ -169,10 +188,16 @@ def _element_values(res: Resolved) -> Callable[[dict[str, Any]], list[Any]]:
     return values
 
 
-def compile_filter(text: str, rtype: ResourceType, *, lenient: bool = False) -> tuple[Node, Predicate]:
+def compile_filter(
+    text: str, rtype: ResourceType, *, lenient: bool = False, dialect: Dialect = RFC7644
+) -> tuple[Node, Predicate]:
     """Parse and bind ``text``; ``lenient`` (root ``/.search``) makes unknown attributes match nothing."""
-    node = parse(text)
-    return node, _Binder(rtype, lenient).bind(node)
+    try:
+        node = parse(text)
+        return node, _Binder(rtype, lenient, dialect).bind(node)
+    except BadRequest as exc:
+        dialect.reword(exc)
+        raise
 
 
 def index_keys(node: Node, indexed: dict[str, bool]) -> list[tuple[str, str]] | None:

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from mockserver.domain.errors import BadRequest
 from mockserver.domain.scim.evaluate import compile_filter
+from mockserver.domain.scim.paths import Unsearchable
 from mockserver.domain.scim.query import ListQuery, project, sort_key
 from mockserver.domain.scim.schema import USER_TYPE, ResourceType
 
@@ -79,6 +80,8 @@ def _sort_key(rtype: ResourceType, sort_by: str, *, lenient: bool) -> Callable[[
     """``sort_key``; in a root search an attribute one type lacks sorts as unassigned."""
     try:
         return sort_key(rtype, sort_by)
+    except Unsearchable:
+        raise
     except BadRequest:
         if not lenient:
             raise

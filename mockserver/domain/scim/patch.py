@@ -5,107 +5,43 @@ commits it only if every operation succeeded, so a failing operation leaves the 
 unchanged (§3.5.2: "the operations are applied atomically"). Paths look like ``title``,
 ``name.familyName``, ``emails[type eq "work"]``, ``emails[type eq "work"].value``,
 ``members[value eq "..."]`` or carry a schema URN prefix; an operation without a path takes
-an object whose keys are such paths (§3.5.2.1, §3.5.2.3).
+an object whose keys are such paths (§3.5.2.1, §3.5.2.3). The message and its paths are read
+and checked by ``patchop.read_operations``; this module only applies them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from mockserver.domain.errors import BadRequest, InvalidPath, InvalidSyntax, Mutability, NoTarget
-from mockserver.domain.scim.evaluate import _Binder
-from mockserver.domain.scim.filter import Predicate, parse
-from mockserver.domain.scim.paths import Resolved, resolve
+from mockserver.domain.errors import BadRequest, Mutability, NoTarget
+from mockserver.domain.scim.patchop import Operation, Target, parse_path
+from mockserver.domain.scim.paths import Resolved
 from mockserver.domain.scim.query import _clone
-from mockserver.domain.scim.schema import PATCH_OP, Attr, ResourceType
+from mockserver.domain.scim.schema import Attr, ResourceType
 from mockserver.domain.scim.validate import check_single, check_value, normalize_complex_level
-
-OPS = ("add", "replace", "remove")
-
-
-@dataclass(frozen=True)
-class Target:
-    """A parsed PATCH path: attribute, optional element filter, optional sub-attribute after it."""
-
-    res: Resolved
-    where: Predicate | None = None
-    sub: Attr | None = None
-
-
-def operations(body: Any) -> list[dict[str, Any]]:
-    """The ``Operations`` of a PatchOp body (RFC 7644 §3.5.2), checked for shape."""
-    if not isinstance(body, dict):
-        raise InvalidSyntax("The PATCH body must be a PatchOp object")
-    schemas = body.get("schemas")
-    if not isinstance(schemas, list) or PATCH_OP not in schemas:
-        raise InvalidSyntax(f"schemas must be [{PATCH_OP}]")
-    ops = body.get("Operations")
-    if not isinstance(ops, list) or not ops:
-        raise InvalidSyntax("Operations must be a non-empty array")
-    for op in ops:
-        if not isinstance(op, dict) or not isinstance(op.get("op"), str) or op["op"].lower() not in OPS:
-            raise InvalidSyntax("Each operation needs op: add, replace or remove")
-        if "path" in op and not isinstance(op["path"], str):
-            raise InvalidPath("path must be a string")
-    return ops
-
-
-def parse_path(rtype: ResourceType, text: str) -> Target:
-    """``attrPath [ "[" valFilter "]" [ "." subAttr ] ]`` (RFC 7644 §3.5.2 ABNF)."""
-    head, where, sub_name = text, None, None
-    if "[" in text:
-        open_at, close_at = text.index("["), text.rfind("]")
-        if close_at < open_at:
-            raise InvalidPath(f"Unbalanced brackets in path {text!r}")
-        head, where, rest = text[:open_at], text[open_at + 1 : close_at], text[close_at + 1 :]
-        if rest:
-            if not rest.startswith(".") or len(rest) < 2:
-                raise InvalidPath(f"Unexpected {rest!r} after the value filter")
-            sub_name = rest[1:]
-    res = resolve(rtype, head.strip(), InvalidPath)
-    assert res is not None
-    if where is None:
-        return Target(res)
-    if res.attr is None or res.sub is not None or res.attr.type != "complex" or not res.attr.multi:
-        raise InvalidPath(f"A value filter needs a multi-valued complex attribute: {text!r}")
-    try:
-        predicate = _Binder(rtype, False).bind(parse(where), res.attr)
-    except BadRequest as exc:
-        raise InvalidPath(f"Invalid value filter in {text!r}: {exc.detail}") from None
-    sub = None
-    if sub_name is not None:
-        sub = res.attr.child(sub_name)
-        if sub is None:
-            raise InvalidPath(f"{res.attr.name!r} has no sub-attribute {sub_name!r}")
-    return Target(res, predicate, sub)
 
 
 def apply_patch(
-    resource: dict[str, Any], ops: list[dict[str, Any]], rtype: ResourceType, *, in_place: bool = False
+    resource: dict[str, Any], ops: list[Operation], rtype: ResourceType, *, in_place: bool = False
 ) -> dict[str, Any]:
-    """``resource`` with ``ops`` applied, in order (a copy unless ``in_place``)."""
+    """``resource`` with ``ops`` (from ``patchop.read_operations``) applied, in order (a copy unless ``in_place``)."""
     work = resource if in_place else _clone(resource)
     for op in ops:
-        kind = op["op"].lower()
-        path = op.get("path")
-        if path is None or path == "":
-            _no_path(work, kind, op.get("value"), rtype)
+        if op.target is None:
+            _no_path(work, op.op, op.value, rtype)
         else:
-            _apply(work, kind, parse_path(rtype, path), op.get("value"), "value" in op)
+            _apply(work, op.op, op.target, op.value, op.has_value)
     return work
 
 
 def _no_path(work: dict[str, Any], kind: str, value: Any, rtype: ResourceType) -> None:
-    """§3.5.2.1/§3.5.2.3 without ``path``: ``value`` is an object of attribute paths to values."""
-    if kind == "remove":
-        raise NoTarget("remove needs a path (RFC 7644 §3.5.2.2)")
-    if not isinstance(value, dict):
-        raise BadRequest(f"{kind} without a path needs an object value")
+    """§3.5.2.1/§3.5.2.3 without ``path``: ``value`` is an object of attribute paths to values
+    (``read_operations`` has checked that it is an object and that the op is not ``remove``)."""
     for key, v in value.items():
         if key == "schemas":
             continue
         target = parse_path(rtype, key)
+        assert target is not None
         if _unchanged_read_only(work, target, v):
             continue
         _apply(work, kind, target, v, True)

@@ -10,8 +10,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from mockserver.domain.errors import DomainError
+from mockserver.domain.errors import DomainError, InvalidFilter
 from mockserver.domain.scim.schema import Attr, ResourceType
+
+
+class Unsearchable(InvalidFilter):
+    """400 ``invalidFilter``: a filter, value filter or ``sortBy`` names an attribute that is never
+    returned (RFC 7643 §2.2 ``returned: never``, e.g. ``password``). Matching on it would answer
+    questions about its value one request at a time, so no dialect and no API allows it
+    (specs/README.md: "scim", "stackspot")."""
+
+
+def searchable(*attrs: Attr | None) -> None:
+    """Raise :class:`Unsearchable` if any of ``attrs`` (an attribute and its sub-attribute) is never returned."""
+    for attr in attrs:
+        if attr is not None and attr.never_returned:
+            raise Unsearchable(f"{attr.name!r} is never returned, so it cannot be filtered or sorted on")
 
 
 @dataclass(frozen=True)

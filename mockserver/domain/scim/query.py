@@ -14,7 +14,7 @@ from typing import Any
 
 from mockserver.domain.errors import BadRequest
 from mockserver.domain.scim.evaluate import parse_datetime
-from mockserver.domain.scim.paths import Resolved, resolve
+from mockserver.domain.scim.paths import Resolved, resolve, searchable
 from mockserver.domain.scim.schema import ResourceType
 
 MAX_RESULTS = 1000
@@ -79,10 +79,13 @@ def _names(value: Any) -> tuple[str, ...]:
 
 def sort_key(rtype: ResourceType, sort_by: str) -> Callable[[dict[str, Any]], tuple[int, Any]]:
     """Key for ``sortBy`` (§3.4.2.3): primary (or first) value of multi-valued attributes,
-    case-folded unless caseExact; resources without a value sort last when ascending."""
+    case-folded unless caseExact; resources without a value sort last when ascending. Sorting
+    on a never-returned attribute would order resources by its secret value: 400
+    ``invalidFilter`` (``paths.Unsearchable``)."""
     res = resolve(rtype, sort_by, BadRequest)
-    if res is None or res.attr is None or res.leaf.returned == "never":
+    if res is None or res.attr is None:
         raise BadRequest(f"Cannot sort by {sort_by!r}")
+    searchable(res.attr, res.sub)
     if res.sub is None and res.attr.type == "complex":
         value_sub = res.attr.child("value")
         if value_sub is None:

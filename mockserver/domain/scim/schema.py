@@ -23,7 +23,14 @@ SCHEMA_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Schema"
 
 @dataclass(frozen=True)
 class Attr:
-    """One attribute definition with the characteristics of RFC 7643 §2.2 and §7."""
+    """One attribute definition with the characteristics of RFC 7643 §2.2 and §7.
+
+    Two extensions serve vendors described in these terms (``mockserver.domain.stackspot``):
+    ``type`` may be ``"object"``, a free JSON object that is stored as sent and has no
+    sub-attributes (StackSpot's ``claim_mapper``); ``ref`` names the endpoint of the resource
+    a value identifies, for the vendor's referential-integrity checks (RFC 7643 §7
+    ``referenceTypes`` covers ``reference`` values only, not plain ids).
+    """
 
     name: str
     type: str = "string"
@@ -37,6 +44,12 @@ class Attr:
     canonical: tuple[str, ...] = ()
     reference_types: tuple[str, ...] = ()
     description: str = ""
+    ref: str | None = None
+
+    @property
+    def never_returned(self) -> bool:
+        """RFC 7643 §2.2 ``returned: never`` (passwords): never shown, so never searchable either."""
+        return self.returned == "never"
 
     def child(self, name: str) -> Attr | None:
         """Sub-attribute ``name``, matched case-insensitively (RFC 7643 §2.1)."""

@@ -1,32 +1,52 @@
 """Checking and canonicalising resource bodies against the schemas (RFC 7643 §2, RFC 7644 §3.3).
 
 ``normalize`` returns a new dict with canonical attribute names (matched case-insensitively,
-RFC 7643 §2.1), type-checked values (§2.3), ``null`` and empty arrays dropped as unassigned
-(§2.5), read-only attributes ignored (RFC 7644 §3.3: "SHALL be ignored"), and required
-attributes present. Unknown attributes and schema URNs are 400 ``invalidValue``
-(Inferred: RFC 7644 leaves this to the provider; rejecting them catches client typos).
+RFC 7643 §2.1), type-checked values (§2.3), ``null`` dropped as unassigned (§2.5), read-only
+attributes ignored (RFC 7644 §3.3: "SHALL be ignored"), and required attributes present. The
+rest is the server's :class:`~mockserver.domain.scim.dialect.Dialect`: in the RFC reading
+(``/scim``) unknown attributes and schema URNs are 400 ``invalidValue`` (Inferred: RFC 7644
+leaves this to the provider; rejecting them catches client typos) and empty arrays are
+unassigned; elimity-com/scim (StackSpot) drops unknown attributes and keeps empty values.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from mockserver.domain.errors import BadRequest
+from mockserver.domain.errors import BadRequest, InvalidSyntax
+from mockserver.domain.scim.dialect import RFC7644, Dialect
 from mockserver.domain.scim.evaluate import parse_datetime
 from mockserver.domain.scim.schema import Attr, ResourceType, Schema
 
 IGNORED_ON_WRITE = frozenset({"readOnly"})
+_TYPES: dict[str, Callable[[Any], bool]] = {
+    "boolean": lambda v: isinstance(v, bool),
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "decimal": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    "object": lambda v: isinstance(v, dict),
+}
 
 
-def normalize(data: Any, rtype: ResourceType) -> dict[str, Any]:
+def _is_string(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def normalize(data: Any, rtype: ResourceType, dialect: Dialect = RFC7644) -> dict[str, Any]:
     """Canonical form of a client-supplied resource (without ``id``/``meta``)."""
+    try:
+        return _normalize(data, rtype, dialect)
+    except BadRequest as exc:
+        dialect.reword(exc)
+        raise
+
+
+def _normalize(data: Any, rtype: ResourceType, dialect: Dialect) -> dict[str, Any]:
     if not isinstance(data, dict):
-        raise BadRequest("The request body must be a JSON object")
-    schemas = data.get("schemas", [rtype.schema.id])  # domain callers may omit it; the spec requires it over HTTP
-    if not isinstance(schemas, list) or not all(isinstance(s, str) for s in schemas):
-        raise BadRequest("schemas must be an array of schema URNs (RFC 7643 §3)")
-    canonical = _schemas(schemas, rtype)
-    out: dict[str, Any] = {"schemas": canonical}
+        raise dialect.non_object_body("The request body must be a JSON object")
+    _check_names(data, dialect)
+    canonical = _schemas(data, rtype) if dialect.schemas_member == "checked" else None
+    out: dict[str, Any] = {} if canonical is None else {"schemas": canonical}
     for key, value in data.items():
         if key == "schemas":
             continue
@@ -34,27 +54,29 @@ def normalize(data: Any, rtype: ResourceType) -> dict[str, Any]:
         if ext is not None:
             if value is None:
                 continue
-            body = normalize_complex_level(value, ext, key)
-            if body:
+            body = normalize_complex_level(value, ext, key, dialect)
+            if body or dialect.empty_values == "kept":
                 out[ext.id] = body
-                if ext.id not in canonical:
+                if canonical is not None and ext.id not in canonical:
                     canonical.append(ext.id)
             continue
         attr = rtype.attr(key)
         if attr is None:
-            raise BadRequest(f"Unknown attribute {key!r} for {rtype.id}")
-        if attr.mutability in IGNORED_ON_WRITE:
-            continue
-        checked = check_value(attr, value)
-        if checked is not None:
-            out[attr.name] = checked
+            _unknown(dialect, f"Unknown attribute {key!r} for {rtype.id}")
+        elif attr.mutability not in IGNORED_ON_WRITE:
+            checked = check_value(attr, value, dialect)
+            if checked is not None:
+                out[attr.name] = checked
     for attr in rtype.schema.attributes:
         if attr.required and attr.name not in out:
             raise BadRequest(f"{attr.name} is required")
     return out
 
 
-def _schemas(schemas: list[str], rtype: ResourceType) -> list[str]:
+def _schemas(data: dict[str, Any], rtype: ResourceType) -> list[str]:
+    schemas = data.get("schemas", [rtype.schema.id])  # domain callers may omit it; the spec requires it over HTTP
+    if not isinstance(schemas, list) or not all(isinstance(s, str) for s in schemas):
+        raise BadRequest("schemas must be an array of schema URNs (RFC 7643 §3)")
     known = {s.lower(): s for s in rtype.schema_ids()}
     out: list[str] = []
     for urn in schemas:
@@ -67,70 +89,90 @@ def _schemas(schemas: list[str], rtype: ResourceType) -> list[str]:
     return out
 
 
-def normalize_complex_level(value: Any, schema: Schema, where: str) -> dict[str, Any]:
+def _check_names(value: dict[str, Any], dialect: Dialect) -> None:
+    """``Dialect.case_variant_duplicates``: ``{"name": .., "NAME": ..}`` may be ``invalidSyntax``."""
+    if dialect.case_variant_duplicates == "reject" and len({k.lower() for k in value}) != len(value):
+        raise InvalidSyntax("Duplicate attribute names (attribute names are case-insensitive, RFC 7643 §2.1)")
+
+
+def _unknown(dialect: Dialect, message: str) -> None:
+    if dialect.unknown_attributes == "reject":
+        raise BadRequest(message)
+
+
+def normalize_complex_level(value: Any, schema: Schema, where: str, dialect: Dialect = RFC7644) -> dict[str, Any]:
     """An extension object's attributes, checked like core ones."""
+    return _level(value, schema.attr, schema.attributes, where, dialect)
+
+
+def _level(
+    value: Any, lookup: Callable[[str], Attr | None], attrs: tuple[Attr, ...], where: str, dialect: Dialect
+) -> dict[str, Any]:
+    """The attributes of one object (an extension or a complex value), with required ones present."""
     if not isinstance(value, dict):
         raise BadRequest(f"{where} must be an object")
+    _check_names(value, dialect)
     out: dict[str, Any] = {}
     for key, v in value.items():
-        attr = schema.attr(key)
+        attr = lookup(key)
         if attr is None:
-            raise BadRequest(f"Unknown attribute {key!r} in {where}")
-        if attr.mutability in IGNORED_ON_WRITE:
-            continue
-        checked = check_value(attr, v)
-        if checked is not None:
-            out[attr.name] = checked
+            _unknown(dialect, f"Unknown attribute {key!r} in {where}")
+        elif attr.mutability not in IGNORED_ON_WRITE:
+            checked = check_value(attr, v, dialect)
+            if checked is not None:
+                out[attr.name] = checked
+    for attr in attrs:
+        if attr.required and attr.name not in out and attr.mutability not in IGNORED_ON_WRITE:
+            raise BadRequest(f"{where}.{attr.name} is required")
     return out
 
 
-def check_value(attr: Attr, value: Any) -> Any:
+def check_value(attr: Attr, value: Any, dialect: Dialect = RFC7644) -> Any:
     """``value`` checked against ``attr``; None when unassigned."""
     if value is None:
         return None
-    if attr.multi:
-        if not isinstance(value, list):
-            raise BadRequest(f"{attr.name} is multi-valued: send an array")
-        items = [v for v in (check_single(attr, x) for x in value) if v is not None]
-        if attr.type == "complex" and sum(1 for i in items if i.get("primary") is True) > 1:
-            raise BadRequest(f"At most one {attr.name} value may be primary (RFC 7643 §2.4)")
-        return items or None
-    return check_single(attr, value)
+    if not attr.multi:
+        return check_single(attr, value, dialect)
+    if not isinstance(value, list):
+        raise BadRequest(f"{attr.name} is multi-valued: send an array")
+    items = [v for v in (check_single(attr, x, dialect) for x in value) if v is not None]
+    if dialect.multi_values == "distinct":
+        items = _distinct(items)
+    if dialect.primary == "at most one" and attr.type == "complex" and _primaries(items) > 1:
+        raise BadRequest(f"At most one {attr.name} value may be primary (RFC 7643 §2.4)")
+    return items if items or dialect.empty_values == "kept" else None
 
 
-def check_single(attr: Attr, value: Any) -> Any:
+def _primaries(items: list[Any]) -> int:
+    return sum(1 for i in items if isinstance(i, dict) and i.get("primary") is True)
+
+
+def _distinct(items: list[Any]) -> list[Any]:
+    """``Dialect.multi_values == "distinct"``: each value once (complex values by ``value``)."""
+    out: list[Any] = []
+    keys: set[str] = set()
+    for item in items:
+        key = str(item.get("value")) if isinstance(item, dict) and "value" in item else repr(item)
+        if key not in keys:
+            keys.add(key)
+            out.append(item)
+    return out
+
+
+def check_single(attr: Attr, value: Any, dialect: Dialect = RFC7644) -> Any:
     """One (non-array) value of ``attr``."""
     if value is None:
         return None
     if attr.type == "complex":
-        if not isinstance(value, dict):
-            raise BadRequest(f"{attr.name} must be an object")
-        out: dict[str, Any] = {}
-        for key, v in value.items():
-            sub = attr.child(key)
-            if sub is None:
-                raise BadRequest(f"Unknown sub-attribute {attr.name}.{key}")
-            if sub.mutability in IGNORED_ON_WRITE:
-                continue
-            checked = check_single(sub, v)
-            if checked is not None:
-                out[sub.name] = checked
-        for sub in attr.sub:
-            if sub.required and sub.name not in out:
-                raise BadRequest(f"{attr.name}.{sub.name} is required")
-        return out or None
-    ok = {
-        "boolean": lambda v: isinstance(v, bool),
-        "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
-        "decimal": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
-    }.get(attr.type, lambda v: isinstance(v, str))
-    if not ok(value):
+        out = _level(value, attr.child, attr.sub, attr.name, dialect)
+        return out if out or dialect.empty_values == "kept" else None
+    if not _TYPES.get(attr.type, _is_string)(value):
         raise BadRequest(f"{attr.name} must be of type {attr.type}")
     if attr.type == "dateTime":
         try:
             parse_datetime(value)
         except ValueError:
             raise BadRequest(f"{attr.name} must be an RFC 3339 dateTime") from None
-    if attr.required and value == "":
+    if attr.required and value == "" and dialect.empty_required_strings == "rejected":
         raise BadRequest(f"{attr.name} must not be empty")
     return value

@@ -1,165 +1,152 @@
-"""SCIM PATCH (RFC 7644 §3.5.2) as elimity-com/scim validates it, applied to a resource's attributes.
+"""SCIM PATCH (RFC 7644 §3.5.2) on StackSpot: the core reads the request, StackSpot's rules apply it.
 
-Request rules (elimity 2024-03 ``resource_type.validatePatch``, docs/vendor-facts.md §3.6): the body is a
-JSON object whose keys match case-insensitively, so ``Operations`` and ``operations`` (both
-spellings appear in StackSpot's reference) are the same member; ``schemas`` must be the array
+Reading (elimity 2024-03 ``resource_type.validatePatch``, docs/vendor-facts.md §3.6) is the SCIM
+core's ``patchop.read_operations`` in StackSpot's dialect (``dialect.STACKSPOT``): member names
+match case-insensitively, so ``Operations`` and ``operations`` (both spellings appear in
+StackSpot's reference) are the same member; ``schemas`` must be the array
 ``["urn:ietf:params:scim:api:messages:2.0:PatchOp"]`` (a plain string, as StackSpot's
-reference types it, fails JSON decoding → ``invalidSyntax``; any other array → ``invalidValue``);
-``Operations`` must be a non-empty array. Each operation is decoded as ``{Op, Path string,
-Value}`` (member names case-insensitive): anything that does not decode, such as an object
-``path`` (the documented ``filter.Path`` rendering), and any path that does not parse or names
-an unknown attribute is ``invalidPath``; then an unknown ``op`` (compared lower-cased), an
-add/replace without ``value`` or a remove without ``path`` is ``invalidValue``. A key ``id``
-inside an object value is dropped (Okta quirk). The result is validated like a PUT body.
+reference types it, is ``invalidSyntax``; any other array ``invalidValue``); ``Operations`` must
+be a non-empty array. An operation that does not decode, such as an object ``path`` (the
+documented ``filter.Path`` rendering), and any path that does not parse or names an unknown
+attribute is ``invalidPath``; an unknown ``op``, an add/replace without ``value`` or a remove
+without ``path`` is ``invalidValue``. Every limit of the core holds (path length, value-filter
+nesting), and a value filter on a never-returned attribute is ``invalidFilter``.
+
+Applying them is StackSpot's handler (elimity hands validated operations to it; Inferred rules,
+specs/README.md "stackspot"): a value filter matching nothing is ``noTarget`` (remove
+included); ``remove`` on a multi-valued attribute may list the values to remove; ``add`` merges
+into a complex value. Path-less ``value`` keys that are not attributes of the resource type
+(``id`` among them, an Okta habit) are ignored. The result is then validated like a PUT body.
 """
 
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
 from typing import Any
 
-from mockserver.domain.errors import BadRequest, InvalidPath, InvalidSyntax, NoTarget
-from mockserver.domain.stackspot.filter import PatchPath, parse_patch_path
+from mockserver.domain.errors import BadRequest, InvalidPath, NoTarget
+from mockserver.domain.scim.filter import Predicate
+from mockserver.domain.scim.patchop import Operation, Target, parse_path, read_operations
+from mockserver.domain.scim.schema import Attr
+from mockserver.domain.stackspot.dialect import STACKSPOT, STACKSPOT_CASE_SENSITIVE_PATCH
 from mockserver.domain.stackspot.schema import Kind
-
-PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
-_MISSING = object()
-
-
-@dataclass
-class Operation:
-    """One validated operation."""
-
-    op: str
-    path: PatchPath | None
-    value: Any
 
 
 def parse_patch(kind: Kind, body: Any, *, lowercase_ignored: bool = False) -> list[Operation]:
-    """Validate a PatchOp body into operations (elimity ``validatePatch``)."""
-    if not isinstance(body, dict):
-        raise InvalidSyntax("The request body message structure was invalid or did not conform to the request schema.")
-    members = {k.lower(): (k, v) for k, v in body.items()}
-    schemas = members.get("schemas", (None, None))[1]
-    if schemas is not None and not isinstance(schemas, list):
-        raise InvalidSyntax("The request body message structure was invalid: schemas must be an array.")
-    if schemas != [PATCH_OP]:
-        raise BadRequest(
-            f"A required value was missing, or the value specified was not compatible: schemas must be [{PATCH_OP!r}]."
-        )
-    key, raw_ops = members.get("operations", ("", None))
-    if lowercase_ignored and key != "Operations":
-        raw_ops = None  # planted: only the RFC spelling is read
-    if raw_ops is not None and not isinstance(raw_ops, list):
-        raise InvalidSyntax("The request body message structure was invalid: Operations must be an array.")
-    if not raw_ops:
-        raise BadRequest("A required value was missing: Operations must hold at least one operation.")
-    return [_operation(kind, raw) for raw in raw_ops]
-
-
-def _operation(kind: Kind, raw: Any) -> Operation:
-    """elimity ``patch.NewValidator`` then ``Validate``: decode/path errors ``invalidPath``, others ``invalidValue``."""
-    if not isinstance(raw, dict):
-        raise InvalidPath("The path attribute was invalid or malformed: an operation must be an object.")
-    fields = {k.lower(): v for k, v in raw.items()}
-    op, path_text = fields.get("op", ""), fields.get("path", "")
-    if not isinstance(op, str) or not isinstance(path_text, str | None):
-        raise InvalidPath("The path attribute was invalid or malformed: op and path must be strings.")
-    path = parse_patch_path(kind, path_text) if path_text else None
-    op = op.lower()
-    if op not in ("add", "replace", "remove"):
-        raise BadRequest(f"A required value was missing, or the value specified was not compatible: unknown op {op!r}.")
-    value = fields.get("value", _MISSING)
-    if op == "remove" and path is None:
-        raise BadRequest("A required value was missing: a remove operation needs a path.")
-    if op != "remove" and value in (_MISSING, None):
-        raise BadRequest(f"A required value was missing: a {op} operation needs a value.")
-    if op != "remove" and path is None and not isinstance(value, dict):
-        raise BadRequest(
-            "A required value was missing, or the value specified was not compatible: "
-            "without a path the value must be an object."
-        )
-    return Operation(op, path, None if value is _MISSING else value)
+    """Validate a PatchOp body into operations; ``lowercase_ignored`` is the planted fault
+    ``stackspot-operations-lowercase-ignored`` (members read case-sensitively)."""
+    return read_operations(body, kind.rtype, STACKSPOT_CASE_SENSITIVE_PATCH if lowercase_ignored else STACKSPOT)
 
 
 def apply_patch(kind: Kind, attrs: dict[str, Any], ops: list[Operation]) -> dict[str, Any]:
     """The attributes after applying ``ops`` in order (not yet validated)."""
     result = copy.deepcopy(attrs)
     for operation in ops:
-        if operation.path is None:
-            for name, value in operation.value.items():
-                attr = kind.lookup(name)
-                if attr is None or name.lower() == "id":
-                    continue
-                _apply(result, Operation(operation.op, PatchPath(attr, None, None), value))
-        else:
-            _apply(result, operation)
+        if operation.target is not None:
+            _apply(result, kind, operation.op, operation.target, operation.value)
+            continue
+        for key, value in operation.value.items():
+            target = _path_less_key(kind, key)
+            if target is not None:
+                _apply(result, kind, operation.op, target, value)
     return result
 
 
-def _apply(attrs: dict[str, Any], operation: Operation) -> None:
-    path = operation.path
-    assert path is not None
-    name = path.attr.name
-    if path.where is not None:
-        _apply_filtered(attrs, operation)
-    elif path.sub is not None:
-        _apply_sub(attrs, operation)
-    elif operation.op == "remove":
-        if path.attr.multi and operation.value is not None:
-            doomed = {str(v.get("value") if isinstance(v, dict) else v) for v in _as_list(operation.value)}
-            kept = [v for v in attrs.get(name) or [] if str(v.get("value") if isinstance(v, dict) else v) not in doomed]
-            attrs[name] = kept
-        else:
-            attrs.pop(name, None)
-    elif path.attr.multi and operation.op == "add":
-        attrs[name] = list(attrs.get(name) or []) + _as_list(operation.value)
-    elif path.attr.type == "complex" and operation.op == "add" and isinstance(operation.value, dict):
-        attrs[name] = {**(attrs.get(name) or {}), **operation.value}
+def _path_less_key(kind: Kind, key: str) -> Target | None:
+    """A key of a path-less ``value`` as a path; None when it names nothing (ignored like unknown attributes)."""
+    try:
+        return parse_path(kind.rtype, key, STACKSPOT, lenient=True)
+    except InvalidPath:
+        return None
+
+
+def _apply(attrs: dict[str, Any], kind: Kind, op: str, target: Target, value: Any) -> None:
+    res = target.res
+    if res.attr is None:  # the whole extension object, stored under its URN
+        ext = kind.rtype.extension(res.ext or "")
+        attr, box = Attr(res.ext or "", "complex", sub=ext.attributes if ext else ()), attrs
     else:
-        attrs[name] = _as_list(operation.value) if path.attr.multi else operation.value
+        attr, found = res.attr, _container(attrs, res.ext, create=op != "remove")
+        if found is None:
+            return
+        box = found
+    if target.where is not None:
+        _apply_filtered(box, op, attr, target.sub, target.where, value)
+    elif res.sub is not None:
+        _apply_sub(box, op, attr, res.sub, value)
+    elif op == "remove":
+        _remove(box, attr, value)
+    elif attr.multi and op == "add":
+        box[attr.name] = list(box.get(attr.name) or []) + _as_list(value)
+    elif attr.type == "complex" and op == "add" and isinstance(value, dict):
+        box[attr.name] = {**(box.get(attr.name) or {}), **value}
+    else:
+        box[attr.name] = _as_list(value) if attr.multi else value
 
 
-def _apply_sub(attrs: dict[str, Any], operation: Operation) -> None:
-    path = operation.path
-    assert path is not None and path.sub is not None
-    current = attrs.get(path.attr.name)
+def _container(attrs: dict[str, Any], ext: str | None, *, create: bool) -> dict[str, Any] | None:
+    """Where the attribute lives: the record's attributes, or its extension object."""
+    if ext is None:
+        return attrs
+    found = attrs.get(ext)
+    if not isinstance(found, dict):
+        if not create:
+            return None
+        found = attrs[ext] = {}
+    return found
+
+
+def _remove(box: dict[str, Any], attr: Attr, value: Any) -> None:
+    """Remove the attribute, or (multi-valued with a ``value``, Azure AD style) the listed values."""
+    if not (attr.multi and value is not None):
+        box.pop(attr.name, None)
+        return
+    doomed = {_key(v) for v in _as_list(value)}
+    box[attr.name] = [v for v in box.get(attr.name) or [] if _key(v) not in doomed]
+
+
+def _key(value: Any) -> str:
+    return str(value.get("value") if isinstance(value, dict) else value)
+
+
+def _apply_sub(box: dict[str, Any], op: str, attr: Attr, sub: Attr, value: Any) -> None:
+    """``attr.sub``: on every element of a multi-valued ``attr``, else on the (created) object."""
+    current = box.get(attr.name)
     targets = [v for v in current if isinstance(v, dict)] if isinstance(current, list) else None
     if targets is None:
         if not isinstance(current, dict):
-            if operation.op == "remove":
+            if op == "remove":
                 return
-            current = attrs[path.attr.name] = {}
+            current = box[attr.name] = {}
         targets = [current]
     for item in targets:
-        if operation.op == "remove":
-            item.pop(path.sub.name, None)
-        else:
-            item[path.sub.name] = operation.value
+        _set_sub(item, op, sub, value)
 
 
-def _apply_filtered(attrs: dict[str, Any], operation: Operation) -> None:
-    path = operation.path
-    assert path is not None and path.where is not None
-    items = [v for v in attrs.get(path.attr.name) or [] if isinstance(v, dict)]
-    matched = [i for i, item in enumerate(items) if path.where(item)]
+def _set_sub(item: dict[str, Any], op: str, sub: Attr, value: Any) -> None:
+    if op == "remove":
+        item.pop(sub.name, None)
+    else:
+        item[sub.name] = value
+
+
+def _apply_filtered(box: dict[str, Any], op: str, attr: Attr, sub: Attr | None, where: Predicate, value: Any) -> None:
+    items = [v for v in box.get(attr.name) or [] if isinstance(v, dict)]
+    matched = [i for i, item in enumerate(items) if where(item)]
     if not matched:
         raise NoTarget("The specified path did not yield an attribute or attribute value that could be operated on.")
     for i in reversed(matched):
-        if operation.op == "remove" and path.sub is None:
+        if sub is not None:
+            _set_sub(items[i], op, sub, value)
+        elif op == "remove":
             del items[i]
-        elif operation.op == "remove":
-            items[i].pop(path.sub.name, None)  # type: ignore[union-attr]
-        elif path.sub is not None:
-            items[i][path.sub.name] = operation.value
-        elif isinstance(operation.value, dict):
-            items[i] = {**items[i], **operation.value} if operation.op == "add" else dict(operation.value)
+        elif isinstance(value, dict):
+            items[i] = {**items[i], **value} if op == "add" else dict(value)
         else:
             raise BadRequest(
                 "A required value was missing, or the value specified was not compatible: value must be an object."
             )
-    attrs[path.attr.name] = items
+    box[attr.name] = items
 
 
 def _as_list(value: Any) -> list[Any]:

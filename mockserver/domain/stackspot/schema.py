@@ -1,14 +1,22 @@
-"""The seven StackSpot resource types and their attributes (validation: ``validate.py``).
+"""The seven StackSpot resource types, described to the SCIM core in its own terms.
 
-Attribute names and shapes are those of StackSpot's API reference (docs.stackspot.com, "SCIM API
-spec": ``domain.Create<X>``/``domain.<X>Attributes``); characteristics are the subset of RFC 7643
-§2.2 that elimity-com/scim validates.
+Each :class:`Kind` is a core :class:`~mockserver.domain.scim.schema.ResourceType` (schemas of
+core :class:`~mockserver.domain.scim.schema.Attr`), so filters, PATCH paths and attribute
+validation are the core's (``mockserver.domain.scim``), read in elimity-com/scim's dialect
+(``dialect.STACKSPOT``). Attribute names and shapes are those of StackSpot's API reference
+(docs.stackspot.com, "SCIM API spec": ``domain.Create<X>``/``domain.<X>Attributes``);
+characteristics are the subset of RFC 7643 §2.2 that elimity-com/scim validates. StackSpot needs
+two things RFC 7643 has no word for: ``ref`` (the endpoint an id points at, for ``integrity``)
+and ``object`` attributes (a free JSON object such as ``claim_mapper``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
+
+from mockserver.domain.scim.schema import Attr, ResourceType, Schema
 
 USER_URN = "urn:ietf:params:scim:schemas:core:2.0:User"
 USER_EXT_URN = "urn:ietf:params:scim:schemas:extension:custom:2.0:User"
@@ -16,122 +24,160 @@ GROUP_URN = "urn:ietf:params:scim:schemas:core:2.0:Group"
 #: Inferred: StackSpot does not document the schema URNs of its own resource types.
 CUSTOM_URN = "urn:stackspot:params:scim:schemas:core:2.0:"
 
-
-@dataclass(frozen=True)
-class Attr:
-    """One attribute (RFC 7643 §2.2 characteristics, the subset elimity validates).
-
-    ``type`` is ``string``, ``boolean``, ``integer``, ``complex`` or ``object`` (a free JSON
-    object such as ``claim_mapper``); ``ref`` names the endpoint a string (or a complex
-    attribute's ``value``) must point at; ``never`` means write-only (``password``).
-    """
-
-    name: str
-    type: str = "string"
-    multi: bool = False
-    required: bool = False
-    read_only: bool = False
-    never: bool = False
-    ref: str | None = None
-    sub: tuple[Attr, ...] = ()
-
-    def lookup(self, name: str) -> Attr | None:
-        """Sub-attribute called ``name`` (case-insensitive)."""
-        return next((a for a in self.sub if a.name.lower() == name.lower()), None)
+#: What every StackSpot resource has besides its schema (elimity ``schema.CommonAttributes``):
+#: ``id`` and ``meta`` are server-set; ``externalId`` is stored with the attributes.
+COMMON = (
+    Attr("id", mutability="readOnly", returned="always"),
+    Attr("externalId"),
+    Attr(
+        "meta",
+        "complex",
+        mutability="readOnly",
+        sub=(Attr("resourceType"), Attr("created", "dateTime"), Attr("lastModified", "dateTime")),
+    ),
+)
 
 
 @dataclass(frozen=True)
 class Kind:
-    """One resource type: its endpoint, schema URNs, attributes and unique attribute."""
+    """One StackSpot resource type: the core's description plus what StackSpot's store adds."""
 
-    name: str
-    endpoint: str
-    schema: str
-    attrs: tuple[Attr, ...]
+    rtype: ResourceType
+    #: the attribute that is unique in a tenant (Inferred, 409 ``uniqueness``)
     unique: str
-    extensions: tuple[str, ...] = ()
     #: documented output attributes rendered as ``null`` when unset (Go pointers, T5/T7 examples)
     null_when_unset: tuple[str, ...] = ()
     #: ``domain.CreateRole.id`` is documented input: the client may choose the id.
     client_id_allowed: bool = False
-    root: Attr = field(init=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "root", Attr(self.name, "complex", sub=self.attrs))
+    @property
+    def name(self) -> str:
+        """The resource type name (``meta.resourceType``)."""
+        return self.rtype.id
+
+    @property
+    def endpoint(self) -> str:
+        """The endpoint without its slash: the store's key (``Resource-Types``)."""
+        return self.rtype.endpoint.lstrip("/")
+
+    @property
+    def schema(self) -> str:
+        """The core schema URN."""
+        return self.rtype.schema.id
+
+    @property
+    def extensions(self) -> tuple[str, ...]:
+        """The extension schema URNs."""
+        return tuple(s.id for s in self.rtype.extensions)
 
     def lookup(self, name: str) -> Attr | None:
-        """Top-level attribute (or extension) called ``name``, case-insensitively."""
-        return self.root.lookup(name)
+        """A core-schema or common attribute called ``name``, case-insensitively."""
+        return self.rtype.attr(name)
+
+    @cached_property
+    def attrs(self) -> tuple[Attr, ...]:
+        """Every stored attribute as a record holds it: schema, ``externalId``, one complex per extension."""
+        exts = tuple(Attr(s.id, "complex", sub=s.attributes) for s in self.rtype.extensions)
+        return (*self.rtype.schema.attributes, *exts, COMMON[1])
+
+    @cached_property
+    def root(self) -> Attr:
+        """The record's attributes as one complex attribute (for walking references)."""
+        return Attr(self.name, "complex", sub=self.attrs)
+
+    @cached_property
+    def hidden(self) -> frozenset[str]:
+        """Stored attributes that are never returned (``password``, role ``statements``)."""
+        return frozenset(a.name for a in self.attrs if a.never_returned)
+
+
+def _a(
+    name: str,
+    type: str = "string",
+    *,
+    multi: bool = False,
+    required: bool = False,
+    ref: str | None = None,
+    read_only: bool = False,
+    never: bool = False,
+    sub: tuple[Attr, ...] = (),
+) -> Attr:
+    """An attribute; ``never``: written, stored, never returned (``password``, role ``statements``)."""
+    mutability = "readOnly" if read_only else "writeOnly" if never else "readWrite"
+    return Attr(
+        name, type, multi, required, mutability=mutability, returned="never" if never else "default", sub=sub, ref=ref
+    )
 
 
 def _s(name: str, **kw: Any) -> Attr:
-    return Attr(name, "string", **kw)
+    return _a(name, "string", **kw)
 
 
 def _b(name: str, **kw: Any) -> Attr:
-    return Attr(name, "boolean", **kw)
+    return _a(name, "boolean", **kw)
+
+
+def _kind(name: str, endpoint: str, attrs: tuple[Attr, ...], unique: str = "name", **kw: Any) -> Kind:
+    """A custom resource type with its ``urn:stackspot`` schema and no extension."""
+    schema = Schema(CUSTOM_URN + name, name, name, attrs)
+    return Kind(ResourceType(name, "/" + endpoint, schema, (), COMMON), unique, **kw)
 
 
 _MULTI_SUB = (_s("value"), _s("type"), _b("primary"))
-_COMMON = (_s("externalId"),)
-STATEMENT = Attr(
-    "statements",
-    "complex",
-    multi=True,
-    sub=(_s("actions", multi=True, required=True, ref="Actions"), _s("resource", required=True, ref="Resources")),
+_STATEMENT_SUB = (
+    _s("actions", multi=True, required=True, ref="Actions"),
+    _s("resource", required=True, ref="Resources"),
 )
+_NULL_WHEN_UNSET = ("client_id", "description")
 
-USER = Kind(
+USER_EXT = Schema(
+    USER_EXT_URN,
     "User",
-    "Users",
+    "StackSpot user extension",
+    (
+        _b("blocked"),
+        _s("company"),
+        _s("ddd"),
+        _s("ddi"),
+        _s("gender"),
+        _b("generatePassword"),
+        _s("hireDate"),
+        _b("human"),
+        _b("is_email_verified"),
+        _s("machineName"),
+        _s("preferredLoginName"),
+        _a("properties", "object"),
+        _s("resourceOwner"),
+    ),
+)
+USER_SCHEMA = Schema(
     USER_URN,
-    unique="userName",
-    extensions=(USER_EXT_URN,),
-    attrs=(
+    "User",
+    "User Account",
+    (
         _s("userName", required=True),
         _b("active"),
         _s("displayName"),
-        Attr("emails", "complex", multi=True, sub=_MULTI_SUB),
+        _a("emails", "complex", multi=True, sub=_MULTI_SUB),
         _s("locale"),
-        Attr("name", "complex", sub=(_s("familyName"), _s("givenName"))),
+        _a("name", "complex", sub=(_s("familyName"), _s("givenName"))),
         _s("nickName"),
         _s("password", never=True),
-        Attr("phoneNumbers", "complex", multi=True, sub=_MULTI_SUB),
+        _a("phoneNumbers", "complex", multi=True, sub=_MULTI_SUB),
         _s("preferredLanguage"),
         _s("profileUrl"),
         _s("timezone"),
         _s("title"),
         _s("userType"),
-        Attr(
-            USER_EXT_URN,
-            "complex",
-            sub=(
-                _b("blocked"),
-                _s("company"),
-                _s("ddd"),
-                _s("ddi"),
-                _s("gender"),
-                _b("generatePassword"),
-                _s("hireDate"),
-                _b("human"),
-                _b("is_email_verified"),
-                _s("machineName"),
-                _s("preferredLoginName"),
-                Attr("properties", "object"),
-                _s("resourceOwner"),
-            ),
-        ),
-        *_COMMON,
     ),
 )
-GROUP = Kind(
-    "Group",
-    "Groups",
+GROUP_SCHEMA = Schema(
     GROUP_URN,
-    unique="displayName",
-    attrs=(
+    "Group",
+    "Group",
+    (
         _s("displayName", required=True),
-        Attr(
+        _a(
             "members",
             "complex",
             multi=True,
@@ -142,93 +188,83 @@ GROUP = Kind(
                 _s("$ref", read_only=True),
             ),
         ),
-        Attr(
-            "roles", "complex", multi=True, sub=(_s("value", required=True, ref="Roles"), _s("display", read_only=True))
+        _a(
+            "roles",
+            "complex",
+            multi=True,
+            sub=(_s("value", required=True, ref="Roles"), _s("display", read_only=True)),
         ),
-        *_COMMON,
     ),
 )
-ROLE = Kind(
+
+USER = Kind(ResourceType("User", "/Users", USER_SCHEMA, (USER_EXT,), COMMON), unique="userName")
+GROUP = Kind(ResourceType("Group", "/Groups", GROUP_SCHEMA, (), COMMON), unique="displayName")
+ROLE = _kind(
     "Role",
     "Roles",
-    CUSTOM_URN + "Role",
-    unique="name",
-    client_id_allowed=True,
-    null_when_unset=("claim_mapper", "client_id", "description"),
-    attrs=(
+    (
         _s("name", required=True),
-        Attr("claim_mapper", "object"),
+        _a("claim_mapper", "object"),
         _s("client_id"),
         _s("description"),
         _s("permissions", multi=True, ref="Permissions"),
-        Attr(STATEMENT.name, "complex", multi=True, never=True, sub=STATEMENT.sub),
-        Attr("member_count", "integer", read_only=True),
+        _a("statements", "complex", multi=True, sub=_STATEMENT_SUB, never=True),
+        _a("member_count", "integer", read_only=True),
         _s("created_at", read_only=True),
-        *_COMMON,
     ),
+    client_id_allowed=True,
+    null_when_unset=("claim_mapper", *_NULL_WHEN_UNSET),
 )
-PERMISSION = Kind(
+PERMISSION = _kind(
     "Permission",
     "Permissions",
-    CUSTOM_URN + "Permission",
-    unique="name",
-    null_when_unset=("client_id", "description"),
-    attrs=(
+    (
         _s("name", required=True),
-        Attr(STATEMENT.name, "complex", multi=True, required=True, sub=STATEMENT.sub),
+        _a("statements", "complex", multi=True, required=True, sub=_STATEMENT_SUB),
         _s("client_id"),
         _s("description"),
         _s("created_at", read_only=True),
-        *_COMMON,
     ),
+    null_when_unset=_NULL_WHEN_UNSET,
 )
-ACTION = Kind(
+ACTION = _kind(
     "Action",
     "Actions",
-    CUSTOM_URN + "Action",
-    unique="name",
-    null_when_unset=("client_id", "description"),
-    attrs=(
+    (
         _s("name", required=True),
         _s("client_id"),
         _s("description"),
         _b("active", read_only=True),
         _s("created_at", read_only=True),
-        *_COMMON,
     ),
+    null_when_unset=_NULL_WHEN_UNSET,
 )
-RESOURCE_TYPE = Kind(
+RESOURCE_TYPE = _kind(
     "ResourceType",
     "Resource-Types",
-    CUSTOM_URN + "ResourceType",
-    unique="name",
-    null_when_unset=("client_id", "description"),
-    attrs=(
+    (
         _s("name", required=True),
         _s("actions", multi=True, ref="Actions"),
         _s("client_id"),
         _s("description"),
         _s("slug"),
-        Attr("resources", "complex", multi=True, read_only=True),
+        _a("resources", "complex", multi=True, read_only=True),
         _s("created_at", read_only=True),
-        *_COMMON,
     ),
+    null_when_unset=_NULL_WHEN_UNSET,
 )
-RESOURCE = Kind(
+RESOURCE = _kind(
     "Resource",
     "Resources",
-    CUSTOM_URN + "Resource",
-    unique="name",
-    null_when_unset=("client_id", "description"),
-    attrs=(
+    (
         _s("name", required=True),
         _s("type", required=True, ref="Resource-Types"),
         _s("client_id"),
         _s("description"),
         _s("slug"),
         _s("created_at", read_only=True),
-        *_COMMON,
     ),
+    null_when_unset=_NULL_WHEN_UNSET,
 )
 
 KINDS: dict[str, Kind] = {k.endpoint: k for k in (USER, GROUP, ROLE, PERMISSION, ACTION, RESOURCE_TYPE, RESOURCE)}

@@ -18,8 +18,9 @@ from typing import Any
 
 from mockserver.domain.context import VendorContext
 from mockserver.domain.errors import BadRequest, Conflict, NotFound
+from mockserver.domain.scim.evaluate import compile_filter
 from mockserver.domain.stackspot import integrity
-from mockserver.domain.stackspot.filter import compile_filter
+from mockserver.domain.stackspot.dialect import STACKSPOT
 from mockserver.domain.stackspot.patch import apply_patch, parse_patch
 from mockserver.domain.stackspot.schema import KINDS, Kind
 from mockserver.domain.stackspot.validate import normalize, slugify
@@ -78,7 +79,7 @@ class StackSpotState:
         kind = KINDS[endpoint]
         start_index = max(start_index, 1)
         count = MAX_RESULTS if count is None else min(max(count, 0), MAX_RESULTS)
-        filter_fn = compile_filter(kind, filter) if filter else None
+        filter_fn = compile_filter(filter, kind.rtype, dialect=STACKSPOT)[1] if filter else None
         records = [r for store in self._stores(tenant) for r in store[endpoint].values()]
         if filter_fn is not None:
             records = [r for r in records if filter_fn(self._filterable(kind, r))]

@@ -96,8 +96,8 @@ class View:
         return envelope(kind, record, getattr(self, "_" + endpoint.replace("-", "_").lower())(record))
 
     def _users(self, record: dict[str, Any]) -> dict[str, Any]:
-        user = KINDS["Users"]
-        return {k: v for k, v in record["attrs"].items() if k != "externalId" and not user.lookup(k).never}  # type: ignore[union-attr]
+        hidden = KINDS["Users"].hidden
+        return {k: v for k, v in record["attrs"].items() if k != "externalId" and k not in hidden}
 
     def _groups(self, record: dict[str, Any]) -> dict[str, Any]:
         users, roles = self.store.get("Users", {}), self.store.get("Roles", {})
