@@ -32,6 +32,8 @@ class JournalEntry:
     request_body: str
     response_body: str
     duration_ms: float
+    #: What the real vendor would have ignored or accepted only leniently (``BaseHandlers.note``).
+    notes: list[str] = field(default_factory=list)
 
 
 class Journal:

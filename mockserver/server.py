@@ -41,6 +41,14 @@ def banner(base_url: str, app: Any) -> str:
     return "\n".join(lines)
 
 
+def uvicorn_config(app: Any, **options: Any) -> uvicorn.Config:
+    """The one uvicorn configuration of ``idsync serve`` and the live test server.
+
+    Server-level limits and protocol choices belong here, so both entry points behave alike.
+    """
+    return uvicorn.Config(app, lifespan="off", **options)
+
+
 def run(
     *,
     host: str,
@@ -58,7 +66,7 @@ def run(
     sock.bind((host, port))
     bound = sock.getsockname()[1]
     print(banner(f"http://{host}:{bound}", app), flush=True)
-    config = uvicorn.Config(app, log_level=log_level, lifespan="off")
+    config = uvicorn_config(app, log_level=log_level)
     with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises SIGINT after its graceful shutdown
         uvicorn.Server(config).run(sockets=[sock])
     print("idsync mock server stopped", flush=True)
@@ -90,7 +98,7 @@ class LiveServer:
     def start(self, timeout: float = 10.0) -> LiveServer:
         """Start and wait until it accepts connections."""
         self.port = self.port or free_port(self.host)
-        config = uvicorn.Config(self.app, host=self.host, port=self.port, log_level="error", lifespan="off")
+        config = uvicorn_config(self.app, host=self.host, port=self.port, log_level="error")
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True, name=f"idsync-{self.port}")
         self._thread.start()

@@ -14,6 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from mockserver.domain.errors import DomainError
 
+#: ASGI scope key of the current request's journal notes (set by ``mockserver.http.middleware``).
+SCOPE_NOTES = "idsync.notes"
+
 if TYPE_CHECKING:
     from mockserver.runtime import Runtime
 
@@ -51,6 +54,19 @@ class BaseHandlers:
     def check_bearer(self, token: str, path_params: dict[str, Any], headers: dict[str, str]) -> dict[str, Any] | None:
         """Default: the seeded API bearer tokens (README, "Credentials")."""
         return {"sub": "api-token"} if self.world.credentials.bearer_ok(token) else None
+
+    @staticmethod
+    def note(text: str) -> None:
+        """Record in this request's journal entry what the real vendor would ignore or accept only leniently.
+
+        The journal shows it as ``notes`` (admin ``GET /journal``), so a test can catch a sloppy
+        client even where the mock, like the vendor, lets the request through.
+        """
+        from connexion import request
+
+        notes = request.scope.get(SCOPE_NOTES)
+        if isinstance(notes, list):
+            notes.append(text)
 
     def check_basic(
         self, username: str, password: str, path_params: dict[str, Any], headers: dict[str, str]

@@ -8,27 +8,28 @@ every request, faulted or not, lands in the journal.
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mockserver.apis.base import BaseHandlers, ErrorResponse
+from mockserver.apis.base import SCOPE_NOTES, BaseHandlers, ErrorResponse
 from mockserver.domain.errors import (
     DomainError,
     InternalError,
-    InvalidSyntax,
     NotFound,
     PayloadTooLarge,
     TooManyRequests,
     error_for_status,
 )
+from mockserver.domain.jsonpolicy import loads as json_loads
 from mockserver.http.auth import SCOPE_HANDLERS
 from mockserver.http.routing import Router
 from mockserver.runtime import Runtime
 
 JOURNAL_BODY_LIMIT = 4096
+#: ASGI scope key of the parsed JSON request body, when it had one (parsed once, under the JSON policy).
+SCOPE_JSON = "idsync.json"
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -71,6 +72,8 @@ class IdsyncMiddleware:
         mount = self.router.mount_for(path)
         api = mount.api.name if mount else ""
         scope[SCOPE_HANDLERS] = self.handlers.get(api)
+        notes: list[str] = []
+        scope[SCOPE_NOTES] = notes
         started = time.perf_counter()
         captured: dict[str, Any] = {"status": 0, "body": bytearray()}
         request_body = b""
@@ -106,6 +109,7 @@ class IdsyncMiddleware:
                 request_body=request_body[:JOURNAL_BODY_LIMIT].decode("utf-8", "replace"),
                 response_body=bytes(captured["body"]).decode("utf-8", "replace"),
                 duration_ms=round((time.perf_counter() - started) * 1000, 3),
+                notes=list(notes),
             )
 
     async def _apply_fault(self, send: Send, method: str, path: str, api: str) -> bool:
@@ -147,25 +151,19 @@ class IdsyncMiddleware:
                 break
         body = bytes(chunks)
         if body and "json" in headers.get("content-type", "").lower():
-            _check_json(body)
+            scope[SCOPE_JSON] = _check_json(body)
         return body
 
     async def _send_error(self, send: Send, path: str, err: DomainError) -> None:
         await _send_json(send, self.router.render(path, err))
 
 
-def _check_json(body: bytes) -> None:
-    """RFC 8259 §8.1: JSON text exchanged between systems MUST be UTF-8."""
+def _check_json(body: bytes) -> Any:
+    """The parsed body under the JSON policy (``mockserver.domain.jsonpolicy``: UTF-8, finite, bounded depth)."""
     try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError:
-        raise BodyError(InvalidSyntax("Request body is not valid UTF-8")) from None
-    try:
-        json.loads(text)
-    except ValueError as exc:
-        raise BodyError(InvalidSyntax(f"Request body is not valid JSON: {exc}")) from None
-    except RecursionError:
-        raise BodyError(InvalidSyntax("Request body nests too deeply")) from None
+        return json_loads(body)
+    except DomainError as exc:
+        raise BodyError(exc) from None
 
 
 def replay_body(body: bytes, receive: Receive) -> Receive:
