@@ -34,6 +34,9 @@ class FuzzOptions:
     seed: int | None = None
     workers: int = 1
     report: str | None = None
+    #: Stop an API's campaign after this many failing scenarios (Schemathesis ``max-failures``);
+    #: with a fixed ``seed`` the campaign then ends at the same scenario however fast the machine is.
+    max_failures: int | None = None
 
 
 def fuzz(options: FuzzOptions, out: Callable[[str], None] = print) -> VerifyRun:
@@ -75,8 +78,11 @@ def fuzz_api(api: str, target: Target, options: FuzzOptions) -> list[Result]:
     spec = spec_for_target(api, load_spec(by_name(api).spec), target)
     if not operations(spec):
         return [Result(api, "fuzz", "operations", "skipped", "the spec defines no operations")]
-    # Keep fuzzing after a failure for the whole duration: we report every distinct one.
-    settings = SchemathesisSettings(seed=options.seed, workers=options.workers, extra={"continue-on-failure": True})
+    # Keep fuzzing after a failure for the whole duration (or ``max_failures``): we report every distinct one.
+    extra: dict[str, Any] = {"continue-on-failure": True}
+    if options.max_failures is not None:
+        extra["max-failures"] = options.max_failures
+    settings = SchemathesisSettings(seed=options.seed, workers=options.workers, extra=extra)
     schema = schemathesis.openapi.from_dict(spec, config=schemathesis_config(api, spec, target, ("fuzzing",), settings))
     collector = Collector(api, "fuzz")
     with _derived_cases_tolerated():
