@@ -13,6 +13,7 @@ import logging
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
+from unittest import mock
 from urllib.parse import urlparse
 
 from connexion import AsyncApp
@@ -128,13 +129,21 @@ def _trusting_shipped_specs() -> Iterator[None]:
     (``tests/test_specs.py``); Connexion validating them again took 1.3 s of a 1.6 s
     ``create_app`` (measured with cProfile, 2026-11-23), which broke "ready within a second".
     Only our own packaged specs are ever mounted, and only inside this block.
+
+    Upstream: Connexion 3 validates every spec in ``Specification.__init__`` and offers no
+    switch. spec-first/connexion#1801 reports the cold-start slowdown of 3.0; #1260 (open) asks
+    for ``add_api`` to take a prepared ``Specification``, which would make this patch needless.
+    It replaces the private classmethod ``OpenAPISpecification._validate_spec`` (inherited from
+    ``Specification``) for the block only; ``tests/test_upstream_patches.py`` fails if Connexion
+    moves it, stops calling it from ``add_api``, or the patch leaks past the block. Pinned to the
+    tested Connexion in pyproject.toml.
     """
-    original = OpenAPISpecification._validate_spec
-    OpenAPISpecification._validate_spec = classmethod(lambda cls, spec: None)  # type: ignore[method-assign]
-    try:
+    with mock.patch.object(OpenAPISpecification, "_validate_spec", classmethod(_skip_validation)):
         yield
-    finally:
-        OpenAPISpecification._validate_spec = original  # type: ignore[method-assign]
+
+
+def _skip_validation(cls: type, spec: dict[str, Any]) -> None:
+    """Stands in for ``Specification._validate_spec(cls, spec)`` while our specs are mounted."""
 
 
 def _wanted_apis(apis: Sequence[str] | None, root_api: str | None) -> set[str]:

@@ -1,42 +1,39 @@
 """Named fault profiles: planted bugs that the contract suite must catch (docs/style.md rules 7, 10).
 
-Each profile is a small object selected by name (``create_app(profile=...)``,
-``idsync serve --profile NAME``); domain code asks ``world.quirk(name)``. The docstring-like
-``description`` says which contract should fail on it.
+Every module declaring ``PLANTED_FAULTS`` is imported here by an ordinary import, so a module
+that fails to import stops start-up (and the tests) instead of silently dropping its profiles.
+:data:`FAULTS` holds each :class:`~mockserver.domain.planted.PlantedFault` by name (checked at
+import: unique names, a mounted API); :data:`PROFILES` is what ``create_app(profile=...)`` and
+``idsync serve --profile`` / ``--list-profiles`` offer, ``default`` first.
 """
 
 from __future__ import annotations
 
-from mockserver.domain.planted import Profile
+from mockserver.apis import admin
+from mockserver.apis.registry import API_NAMES
+from mockserver.domain import authentik, resolution, scim, sift, stackspot, vcf
+from mockserver.domain.planted import PlantedFault, Profile
+from mockserver.http import faults_planted
 
-#: Domain modules that declare ``PLANTED_FAULTS: tuple[Profile, ...]`` next to the code they break.
-PLANTED_IN = (
-    "mockserver.domain.scim",
-    "mockserver.domain.sift",
-    "mockserver.domain.authentik",
-    "mockserver.domain.vcf",
-    "mockserver.domain.resolution",
-    "mockserver.domain.stackspot",
-    "mockserver.http.faults_planted",
-    "mockserver.apis.admin",
-)
+#: The declaring modules, in ``--list-profiles`` order.
+DECLARING_MODULES = (scim, sift, authentik, vcf, resolution, stackspot, faults_planted, admin)
+DEFAULT = Profile("default", "faithful behaviour; every contract passes")
 
 
-def _collect() -> dict[str, Profile]:
-    import importlib
-
-    found = {"default": Profile("default", "faithful behaviour; every contract passes")}
-    for module_name in PLANTED_IN:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError:
-            continue
-        for profile in getattr(module, "PLANTED_FAULTS", ()):
-            found[profile.name] = profile
-    return found
+def register(declared: tuple[PlantedFault, ...]) -> dict[str, PlantedFault]:
+    """``declared`` by name; a repeated name or an API that is not mounted is an error."""
+    faults: dict[str, PlantedFault] = {}
+    for fault in declared:
+        if fault.name in faults or fault.name == DEFAULT.name:
+            raise ValueError(f"planted fault {fault.name!r} is declared twice")
+        if fault.api not in API_NAMES:
+            raise ValueError(f"planted fault {fault.name!r} names API {fault.api!r}; choose from {API_NAMES}")
+        faults[fault.name] = fault
+    return faults
 
 
-PROFILES: dict[str, Profile] = _collect()
+FAULTS: dict[str, PlantedFault] = register(tuple(f for m in DECLARING_MODULES for f in m.PLANTED_FAULTS))
+PROFILES: dict[str, Profile] = {DEFAULT.name: DEFAULT, **{name: f.profile for name, f in FAULTS.items()}}
 
 
 def get_profile(name: str) -> Profile:

@@ -266,6 +266,6 @@ def test_crud_and_patch_agree_with_the_model() -> None:
 
 def test_the_machine_bites() -> None:
     """The planted stale ``member_count`` disagrees with the model (every planted fault is also caught by a
-    named contract: tests/test_stackspot_contracts.py)."""
+    named contract: tests/test_planted_faults.py)."""
     with pytest.raises(AssertionError):
         run_machine("stackspot-member-count-stale", max_examples=20, phases=(Phase.generate,))

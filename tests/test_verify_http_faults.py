@@ -6,7 +6,7 @@ from starlette.testclient import TestClient
 
 from mockserver.app import create_app
 from mockserver.http.faults_planted import PLANTED_FAULTS, PlantedHttpFaults
-from mockserver.profiles import PROFILES
+from mockserver.profiles import FAULTS
 
 ADMIN = {"Authorization": "Bearer idsync-token"}
 BROKEN = {"Content-Type": "application/json"}
@@ -19,7 +19,7 @@ def client(profile: str) -> TestClient:
 
 def test_profiles_are_registered_with_a_catching_contract() -> None:
     for fault in PLANTED_FAULTS:
-        assert PROFILES[fault.name] == fault and fault.catches
+        assert FAULTS[fault.name] is fault and fault.catches
 
 
 def test_without_a_planted_quirk_the_middleware_changes_nothing() -> None:

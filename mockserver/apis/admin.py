@@ -7,16 +7,18 @@ from typing import Any
 from mockserver.apis.base import BaseHandlers, ErrorResponse, json_error
 from mockserver.domain.clock import rfc3339
 from mockserver.domain.errors import BadRequest, DomainError
-from mockserver.domain.planted import planted
+from mockserver.domain.planted import PlantedFault
 
 Reply = tuple[Any, int]
 
 CREATED_TENANT_UNREADABLE = "admin-created-tenant-unreadable"
 PLANTED_FAULTS = (
-    planted(
-        CREATED_TENANT_UNREADABLE,
-        "POST /tenants answers a name that GET /tenants/{name} does not know (the create's link is broken)",
+    PlantedFault(
+        name=CREATED_TENANT_UNREADABLE,
+        api="admin",
+        level="stateful",
         catches="ensure_resource_availability",
+        description="POST /tenants answers a name that GET /tenants/{name} does not know (the create's link is broken)",
     ),
 )
 

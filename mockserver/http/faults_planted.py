@@ -19,23 +19,29 @@ from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from mockserver.domain.planted import planted
+from mockserver.domain.planted import PlantedFault
 from mockserver.http.middleware import replay_body
 
 MALFORMED_JSON_500 = "http-500-on-malformed-json"
 AUTH_IGNORED = "http-auth-ignored"
 
+#: Both break every API; their proofs run against the admin API (the smallest spec).
 PLANTED_FAULTS = (
-    planted(
-        MALFORMED_JSON_500,
-        "a request body that is not valid JSON crashes the server: 500 instead of the vendor's 400 "
-        "(RFC 9110 §15.5.1, RFC 8259)",
+    PlantedFault(
+        name=MALFORMED_JSON_500,
+        api="admin",
+        level="semantic",
         catches="malformed_json_is_client_error",
+        description="a request body that is not valid JSON crashes the server: 500 instead of the vendor's 400 "
+        "(RFC 9110 §15.5.1, RFC 8259)",
     ),
-    planted(
-        AUTH_IGNORED,
-        "requests without credentials are served as if they carried the API token (RFC 9110 §11.6.1, RFC 6750 §3.1)",
+    PlantedFault(
+        name=AUTH_IGNORED,
+        api="admin",
+        level="semantic",
         catches="missing_credentials_rejected",
+        description="requests without credentials are served as if they carried the API token "
+        "(RFC 9110 §11.6.1, RFC 6750 §3.1)",
     ),
 )
 

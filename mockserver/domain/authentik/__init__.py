@@ -12,26 +12,36 @@ from __future__ import annotations
 from mockserver.domain.authentik.core_lists import list_groups, list_users
 from mockserver.domain.authentik.state import AuthentikState
 from mockserver.domain.authentik.sync import sync_object
-from mockserver.domain.planted import planted
+from mockserver.domain.planted import PlantedFault
 
 PLANTED_FAULTS = (
-    planted(
-        "authentik-auth-ignored", "any bearer token is accepted by the authentik API", catches="wrong_token_is_403"
+    PlantedFault(
+        name="authentik-auth-ignored",
+        api="authentik",
+        level="semantic",
+        catches="wrong_token_is_403",
+        description="any bearer token is accepted by the authentik API",
     ),
-    planted(
-        "authentik-push-without-members",
-        "sync/object pushes a group without its members",
+    PlantedFault(
+        name="authentik-push-without-members",
+        api="authentik",
+        level="scenario",
         catches="group_sync_pushes_members",
+        description="sync/object pushes a group without its members",
     ),
-    planted(
-        "authentik-inactive-pushed-active",
-        "an inactive user is pushed with active: true",
+    PlantedFault(
+        name="authentik-inactive-pushed-active",
+        api="authentik",
+        level="scenario",
         catches="inactive_user_is_put_with_active_false",
+        description="an inactive user is pushed with active: true",
     ),
-    planted(
-        "authentik-dry-run-writes",
-        "a dry_run provider still sends POST/PUT/PATCH to the target",
+    PlantedFault(
+        name="authentik-dry-run-writes",
+        api="authentik",
+        level="scenario",
         catches="dry_run_sends_no_writes",
+        description="a dry_run provider still sends POST/PUT/PATCH to the target",
     ),
 )
 

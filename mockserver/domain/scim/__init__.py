@@ -11,7 +11,7 @@ users, groups and bearer tokens. Modules: ``schema`` (attribute definitions), ``
 
 from __future__ import annotations
 
-from mockserver.domain.planted import planted
+from mockserver.domain.planted import PlantedFault
 from mockserver.domain.scim.directory import Directory, check_etag, etag_matches
 from mockserver.domain.scim.listing import Page
 from mockserver.domain.scim.query import ListQuery
@@ -32,29 +32,39 @@ __all__ = [
 FIELD_RENAMED = "scim-list-field-renamed"
 
 PLANTED_FAULTS = (
-    planted(
-        FIELD_RENAMED,
-        "SCIM ListResponse says total_results instead of totalResults (RFC 7644 §3.4.2 field names)",
+    PlantedFault(
+        name=FIELD_RENAMED,
+        api="scim",
+        level="conformance",
         catches="response_schema_conformance",
+        description="SCIM ListResponse says total_results instead of totalResults (RFC 7644 §3.4.2 field names)",
     ),
-    planted(
-        "scim-total-results-page-size",
-        "SCIM list totalResults reports the page size instead of every match (RFC 7644 §3.4.2)",
+    PlantedFault(
+        name="scim-total-results-page-size",
+        api="scim",
+        level="semantic",
         catches="paging_total_results_counts_every_match",
+        description="SCIM list totalResults reports the page size instead of every match (RFC 7644 §3.4.2)",
     ),
-    planted(
-        "scim-patch-not-atomic",
-        "SCIM PATCH keeps the operations before a failing one (RFC 7644 §3.5.2 atomicity)",
+    PlantedFault(
+        name="scim-patch-not-atomic",
+        api="scim",
+        level="semantic",
         catches="patch_is_atomic",
+        description="SCIM PATCH keeps the operations before a failing one (RFC 7644 §3.5.2 atomicity)",
     ),
-    planted(
-        "scim-etag-not-bumped",
-        "SCIM meta.version/ETag stays the same after a change, so If-Match cannot detect it",
+    PlantedFault(
+        name="scim-etag-not-bumped",
+        api="scim",
+        level="semantic",
         catches="etag_bumps_and_if_match",
+        description="SCIM meta.version/ETag stays the same after a change, so If-Match cannot detect it",
     ),
-    planted(
-        "scim-expired-token-accepted",
-        "SCIM tenant keeps accepting a bearer token after its expiry on the mock clock",
+    PlantedFault(
+        name="scim-expired-token-accepted",
+        api="scim",
+        level="semantic",
         catches="expired_token_rejected",
+        description="SCIM tenant keeps accepting a bearer token after its expiry on the mock clock",
     ),
 )

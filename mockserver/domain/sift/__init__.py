@@ -9,30 +9,38 @@ Planted faults (docs/style.md rules 7, 10) are declared here and tested at the b
 
 from __future__ import annotations
 
-from mockserver.domain.planted import planted
+from mockserver.domain.planted import PlantedFault
 from mockserver.domain.sift.reconcile import SyncDiff, apply, reconcile
 from mockserver.domain.sift.state import SiftState
 
 PLANTED_FAULTS = (
-    planted(
-        "sift-second-sync-reports-changes",
-        "SyncOrganization reports every already-active IdP user in addedToOrganizationUserIds on every run",
+    PlantedFault(
+        name="sift-second-sync-reports-changes",
+        api="sift",
+        level="semantic",
         catches="sync_twice_changes_nothing",
+        description="SyncOrganization reports every already-active IdP user in addedToOrganizationUserIds on every run",
     ),
-    planted(
-        "sift-token-shown-in-get",
-        "GET /api/v1/external-sync leaks the most recent SCIM token in externalSync.token",
+    PlantedFault(
+        name="sift-token-shown-in-get",
+        api="sift",
+        level="semantic",
         catches="token_shown_only_once",
+        description="GET /api/v1/external-sync leaks the most recent SCIM token in externalSync.token",
     ),
-    planted(
-        "sift-deletes-instead-of-deactivates",
-        "a user gone from the IdP is deleted (GetUser 404) instead of deactivated",
+    PlantedFault(
+        name="sift-deletes-instead-of-deactivates",
+        api="sift",
+        level="scenario",
         catches="gone_users_are_deactivated_not_deleted",
+        description="a user gone from the IdP is deleted (GetUser 404) instead of deactivated",
     ),
-    planted(
-        "sift-token-never-expires",
-        "generated SCIM tokens never expire, tokenLifetimeSeconds is ignored",
+    PlantedFault(
+        name="sift-token-never-expires",
+        api="sift",
+        level="scenario",
         catches="scim_token_expires_after_lifetime",
+        description="generated SCIM tokens never expire, tokenLifetimeSeconds is ignored",
     ),
 )
 

@@ -7,32 +7,44 @@ addressing follow StackSpot's reference (docs.stackspot.com, "SCIM API spec").
 
 from __future__ import annotations
 
-from mockserver.domain.planted import planted
+from mockserver.domain.planted import PlantedFault
 from mockserver.domain.stackspot.state import StackSpotState
 
 PLANTED_FAULTS = (
-    planted(
-        "stackspot-member-count-stale",
-        "a role's member_count is the count at the role's last write, not live",
+    PlantedFault(
+        name="stackspot-member-count-stale",
+        api="stackspot",
+        level="semantic",
         catches="role_member_count_is_live",
+        description="a role's member_count is the count at the role's last write, not live",
     ),
-    planted(
-        "stackspot-dangling-permission-accepted",
-        "a permission statement naming a missing action or resource is stored",
+    PlantedFault(
+        name="stackspot-dangling-permission-accepted",
+        api="stackspot",
+        level="semantic",
         catches="dangling_references_are_rejected",
+        description="a permission statement naming a missing action or resource is stored",
     ),
-    planted(
-        "stackspot-tenant-leak", "reads by id and lists see every tenant's resources", catches="tenants_are_isolated"
+    PlantedFault(
+        name="stackspot-tenant-leak",
+        api="stackspot",
+        level="semantic",
+        catches="tenants_are_isolated",
+        description="reads by id and lists see every tenant's resources",
     ),
-    planted(
-        "stackspot-user-delete-keeps-membership",
-        "deleting a user leaves it in its groups' members",
+    PlantedFault(
+        name="stackspot-user-delete-keeps-membership",
+        api="stackspot",
+        level="semantic",
         catches="deleting_a_user_removes_it_from_groups",
+        description="deleting a user leaves it in its groups' members",
     ),
-    planted(
-        "stackspot-operations-lowercase-ignored",
-        "PATCH reads only `Operations`, so the `operations` spelling is a 400",
+    PlantedFault(
+        name="stackspot-operations-lowercase-ignored",
+        api="stackspot",
+        level="semantic",
         catches="patch_accepts_both_operations_spellings",
+        description="PATCH reads only `Operations`, so the `operations` spelling is a 400",
     ),
 )
 

@@ -8,35 +8,45 @@ rendering without secrets), ``tokens`` (``POST /v1/tokens``), ``errors`` (VCF er
 
 from __future__ import annotations
 
-from mockserver.domain.planted import planted
+from mockserver.domain.planted import PlantedFault
 from mockserver.domain.vcf.scim_client import tenant_name
 from mockserver.domain.vcf.state import VcfState
 
 PLANTED_FAULTS = (
-    planted(
-        "vcf-expired-token-accepted",
-        "sync client tokens never expire at the SCIM directory",
+    PlantedFault(
+        name="vcf-expired-token-accepted",
+        api="vcf",
+        level="scenario",
         catches="sync_token_expires_at_expire_at",
+        description="sync client tokens never expire at the SCIM directory",
     ),
-    planted(
-        "vcf-rotation-keeps-old-token",
-        "sync-client does not revoke the previous token",
+    PlantedFault(
+        name="vcf-rotation-keeps-old-token",
+        api="vcf",
+        level="scenario",
         catches="sync_client_rotation_revokes_previous",
+        description="sync-client does not revoke the previous token",
     ),
-    planted(
-        "vcf-secret-echoed",
-        "GET identity providers echoes client secrets and passwords",
+    PlantedFault(
+        name="vcf-secret-echoed",
+        api="vcf",
+        level="semantic",
         catches="secrets_never_echoed",
+        description="GET identity providers echoes client secrets and passwords",
     ),
-    planted(
-        "vcf-access-token-never-expires",
-        "access tokens from POST /v1/tokens are accepted after exp",
+    PlantedFault(
+        name="vcf-access-token-never-expires",
+        api="vcf",
+        level="semantic",
         catches="access_token_expires",
+        description="access tokens from POST /v1/tokens are accepted after exp",
     ),
-    planted(
-        "vcf-second-external-idp-accepted",
-        "a second external identity provider is accepted",
+    PlantedFault(
+        name="vcf-second-external-idp-accepted",
+        api="vcf",
+        level="semantic",
         catches="single_external_identity_provider",
+        description="a second external identity provider is accepted",
     ),
 )
 
