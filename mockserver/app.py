@@ -35,7 +35,7 @@ from mockserver.runtime import Runtime
 from mockserver.seed import load_seed_file
 from mockserver.specs import load_spec
 
-# Connexion warns on every request whose body declares two JSON media types (docs/tooling.md).
+# Connexion warns on every request whose body declares two JSON media types (docs/tooling.md §8.9).
 logging.getLogger("connexion.validators.abstract").setLevel(logging.ERROR)
 logging.getLogger("connexion.operations.openapi3").setLevel(logging.ERROR)
 

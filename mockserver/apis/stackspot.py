@@ -20,7 +20,7 @@ from mockserver.apis.base import BaseHandlers, ErrorResponse, json_error
 from mockserver.domain.errors import DomainError, NotFound
 
 # The request bodies declare application/json (StackSpot's reference) and application/scim+json
-# (what SCIM clients send); Connexion 3.3 warns about that on every request (docs/tooling.md).
+# (what SCIM clients send); Connexion 3.3 warns about that on every request (docs/tooling.md §8.9).
 logging.getLogger("connexion.operations.openapi3").setLevel(logging.ERROR)
 
 SCIM_JSON = "application/scim+json"

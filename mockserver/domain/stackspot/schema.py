@@ -45,8 +45,6 @@ class Kind:
     rtype: ResourceType
     #: the attribute that is unique in a tenant (Inferred, 409 ``uniqueness``)
     unique: str
-    #: documented output attributes rendered as ``null`` when unset (Go pointers, T5/T7 examples)
-    null_when_unset: tuple[str, ...] = ()
     #: ``domain.CreateRole.id`` is documented input: the client may choose the id.
     client_id_allowed: bool = False
 
@@ -128,7 +126,6 @@ _STATEMENT_SUB = (
     _s("actions", multi=True, required=True, ref="Actions"),
     _s("resource", required=True, ref="Resources"),
 )
-_NULL_WHEN_UNSET = ("client_id", "description")
 
 USER_EXT = Schema(
     USER_EXT_URN,
@@ -213,7 +210,6 @@ ROLE = _kind(
         _s("created_at", read_only=True),
     ),
     client_id_allowed=True,
-    null_when_unset=("claim_mapper", *_NULL_WHEN_UNSET),
 )
 PERMISSION = _kind(
     "Permission",
@@ -225,7 +221,6 @@ PERMISSION = _kind(
         _s("description"),
         _s("created_at", read_only=True),
     ),
-    null_when_unset=_NULL_WHEN_UNSET,
 )
 ACTION = _kind(
     "Action",
@@ -237,7 +232,6 @@ ACTION = _kind(
         _b("active", read_only=True),
         _s("created_at", read_only=True),
     ),
-    null_when_unset=_NULL_WHEN_UNSET,
 )
 RESOURCE_TYPE = _kind(
     "ResourceType",
@@ -251,7 +245,6 @@ RESOURCE_TYPE = _kind(
         _a("resources", "complex", multi=True, read_only=True),
         _s("created_at", read_only=True),
     ),
-    null_when_unset=_NULL_WHEN_UNSET,
 )
 RESOURCE = _kind(
     "Resource",
@@ -264,7 +257,6 @@ RESOURCE = _kind(
         _s("slug"),
         _s("created_at", read_only=True),
     ),
-    null_when_unset=_NULL_WHEN_UNSET,
 )
 
 KINDS: dict[str, Kind] = {k.endpoint: k for k in (USER, GROUP, ROLE, PERMISSION, ACTION, RESOURCE_TYPE, RESOURCE)}
