@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import shutil
@@ -66,8 +67,12 @@ class Call:
         return lambda n: loadgen.request_bytes(self.method, self.target, host, self.headers, body(n))
 
 
+SEQUENCE = itertools.count()
+
+
 def user_body(tag: str) -> Callable[[int], bytes]:
-    return lambda n: json.dumps({"schemas": [USER], "userName": f"load-{tag}-{n}@example.com"}).encode()
+    """A new ``userName`` for every request of the whole run (the request number restarts per load run)."""
+    return lambda n: json.dumps({"schemas": [USER], "userName": f"load-{tag}-{next(SEQUENCE)}@example.com"}).encode()
 
 
 def patch_body(n: int) -> bytes:
@@ -231,6 +236,7 @@ def run(args: argparse.Namespace) -> dict[str, dict[str, list[Sample]]]:
     samples: dict[str, dict[str, list[Sample]]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         table, processes = plan(args, Path(tmp))
+        table = {name: servers for name, servers in table.items() if not args.only or args.only in name}
         try:
             for server in processes:
                 print(f"started {server.name} in {server.started_in:.2f}s on port {server.port}", file=sys.stderr)
@@ -279,6 +285,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=1.0, help="uncounted load first, seconds (default 1)")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (default 3)")
     parser.add_argument("--connections", type=int, default=16, help="keep-alive connections (default 16)")
+    parser.add_argument("--only", help="run only the scenarios whose name contains this text")
     parser.add_argument("--prism", help="the prism command (default: $IDSYNC_PRISM, then prism on PATH)")
     args = parser.parse_args()
     started_at = time.perf_counter()

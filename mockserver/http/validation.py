@@ -5,7 +5,8 @@ parameter of every request, and a new body validator for every body (issue 13's 
 path-level parameters of an operation were validated six times per request, because Connexion
 appends them to the operation's shared parameter list once per middleware). The classes here are
 what Connexion lets an app supply instead (``AsyncApp(validator_map=...)``, docs/tooling.md): they
-compile each distinct schema once with ``jsonschema_rs`` and validate each distinct parameter once.
+compile each distinct schema once with ``jsonschema_rs`` and validate each distinct parameter once
+(docs/tooling.md §8.4).
 
 The verdict stays Connexion's own. A schema is compiled only when every keyword in it means the
 same in ``jsonschema_rs`` as in Connexion's validators (OpenAPI ``nullable`` and ``writeOnly``
