@@ -6,7 +6,8 @@ Not part of the test suite. Run from the repository root:
 
 Prints, per operation, the median latency at each size and the 100k/1k ratio: indexed
 lookups (``userName eq``, ``externalId eq``, get by id) and deep pages should stay flat
-(ratio near 1), a substring filter is a full scan (ratio near 100). A few operations are also
+(ratio near 1), a substring filter is a full scan (ratio near 100), and so is a Sift sync, which
+reconciles every user of the organisation's SCIM server. A few operations are also
 timed over HTTP against a live server. Memory per 1,000 users comes from tracemalloc.
 """
 
@@ -94,6 +95,19 @@ def http_ops(client: httpx.Client, ids: list[str], n: int) -> dict[str, tuple[Ca
     }
 
 
+def sift_sync_op(n: int) -> tuple[Callable[[], Any], int]:
+    """A Sift sync (``POST /api/v1/external-sync``, in the domain) of an organisation whose SCIM
+    server holds ``n`` users, after a first sync that created them: the steady state of a sync loop."""
+    app = create_app(apis=["sift", "scim"])
+    sift = app.runtime.world.sift.sync
+    scim_url = sift.generate_token("api-token", "http://bench")["externalSync"]["scimServerUrl"]
+    tenant = app.runtime.world.directories.get(scim_url.split("/scim/")[1].split("/")[0])
+    for i in range(n):
+        tenant.create_user({"schemas": [USER], "userName": f"sift{i:06d}@example.com", "active": True})
+    sift.sync("api-token", "http://bench")
+    return (lambda: sift.sync("api-token", "http://bench")), 3 if n >= 100_000 else 10
+
+
 def memory_per_thousand(n: int = 10_000) -> float:
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
@@ -115,6 +129,7 @@ def main() -> None:
         print(f"built {n:>7} users in {time.perf_counter() - t0:6.2f}s", file=sys.stderr)
         for name, (fn, repeat) in domain_ops(d, ids, n).items():
             results.setdefault(name, {})[n] = median_ms(fn, repeat)
+        results.setdefault("Sift sync (n users, no change)", {})[n] = median_ms(*sift_sync_op(n))
         app = create_app(apis=["scim"])
         directory = app.runtime.world.directories.get("default")
         http_ids = populate(directory, n)

@@ -27,6 +27,7 @@ from mockserver.domain.clock import Clock
 from mockserver.domain.world import World
 from mockserver.http.auth import wire_security
 from mockserver.http.errors import HANDLED, make_error_handler
+from mockserver.http.fastpath import middlewares, security_map, validator_map
 from mockserver.http.faults_planted import PlantedHttpFaults
 from mockserver.http.middleware import IdsyncMiddleware
 from mockserver.http.routing import MountedApi, Router
@@ -76,7 +77,14 @@ def create_app(
     quirks = get_profile(profile).quirks
     runtime = Runtime(World(seed_data, clock=clock, quirks=quirks), profile=profile, max_body_bytes=max_body_bytes)
     wanted = _wanted_apis(apis, root_api)
-    app = AsyncApp(__name__, strict_validation=True, validate_responses=validate_responses)
+    app = AsyncApp(
+        __name__,
+        strict_validation=True,
+        validate_responses=validate_responses,
+        validator_map=validator_map(),
+        middlewares=middlewares(),
+        security_map=security_map(),
+    )
     handlers: dict[str, BaseHandlers] = {}
     mounted: list[MountedApi] = []
     with _trusting_shipped_specs():

@@ -50,13 +50,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     add_serve_arguments(sub.add_parser("serve", help="start the mock server"))
-    try:
-        from contracts.cli import add_commands
-    except ImportError:  # contracts not installed alongside: serve still works
-        pass
-    else:
-        add_commands(sub)
-    args = parser.parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    if given[:1] != ["serve"]:  # serve never needs Schemathesis and Hypothesis: not imported (start-up)
+        try:
+            from contracts.cli import add_commands
+        except ImportError:  # contracts not installed alongside: serve still works
+            pass
+        else:
+            add_commands(sub)
+    args = parser.parse_args(given)
     if args.command == "serve":
         return serve(args)
     result: int = args.run(args)

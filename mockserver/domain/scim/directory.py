@@ -1,6 +1,8 @@
 """One SCIM tenant (RFC 7644 §3): users, groups, indexes, versions and the bearer tokens it accepts.
 
-Store contract (docs/style.md rule 5): resources go in and come out as copies; ``meta.version``
+Store contract (docs/style.md rule 5): resources go in and come out as copies; a stored resource
+is replaced on every change, never edited in place, so reads inside the directory (listing,
+projection) share it instead of copying it (copy-on-write); ``meta.version``
 (a weak ETag, RFC 7644 §3.14) is bumped in exactly one place, :meth:`Directory._commit`;
 ``totalResults`` counts every match before paging; ``userName`` is unique case-insensitively
 (RFC 7643 §4.1.1) and ``externalId`` has an exact-match index, so ``eq`` filters on either
@@ -73,19 +75,19 @@ class Directory:
     # --- read ---------------------------------------------------------------------------
     def users(self) -> Iterator[dict[str, Any]]:
         """Every user as a SCIM resource (copies), in creation order."""
-        return (self._view(USER_TYPE, u) for u in list(self._users.values()))
+        return (_clone(self._view(USER_TYPE, u)) for u in list(self._users.values()))
 
     def groups(self) -> Iterator[dict[str, Any]]:
         """Every group as a SCIM resource (copies) with ``members``, in creation order."""
-        return (self._view(GROUP_TYPE, g) for g in list(self._groups.values()))
+        return (_clone(self._view(GROUP_TYPE, g)) for g in list(self._groups.values()))
 
     def get_user(self, id: str) -> dict[str, Any]:
         """The user ``id`` (copy); :class:`NotFound` if none."""
-        return self._view(USER_TYPE, self._find(USER_TYPE, id))
+        return _clone(self._view(USER_TYPE, self._find(USER_TYPE, id)))
 
     def get_group(self, id: str) -> dict[str, Any]:
         """The group ``id`` (copy); :class:`NotFound` if none."""
-        return self._view(GROUP_TYPE, self._find(GROUP_TYPE, id))
+        return _clone(self._view(GROUP_TYPE, self._find(GROUP_TYPE, id)))
 
     def find_user(self, user_name: str) -> dict[str, Any] | None:
         """The user with ``userName`` (case-insensitive), or None."""
@@ -209,7 +211,7 @@ class Directory:
         resource = {"schemas": body.pop("schemas"), "id": id, **body}
         self._check(rtype, resource, None)
         self._commit(rtype, resource, None)
-        return self._view(rtype, resource)
+        return _clone(self._view(rtype, resource))
 
     def _replace(self, rtype: ResourceType, id: str, data: dict[str, Any], if_match: str | None) -> dict[str, Any]:
         old = self._find(rtype, id)
@@ -305,9 +307,14 @@ class Directory:
             self.members.remove(resource["id"], resource.get("members") or [])
 
     def _view(self, rtype: ResourceType, resource: dict[str, Any]) -> dict[str, Any]:
-        """A copy with the derived attributes: user ``groups``, member ``display``/``$ref``."""
-        out = _clone(resource)
-        out.pop("password", None)  # RFC 7643 §4.1.1: returned "never"
+        """A read-only view with the derived attributes: user ``groups``, member ``display``/``$ref``.
+
+        A new top-level object whose nested values are the stored ones: stored resources are
+        replaced, never changed in place (:meth:`_commit`), so a view stays as it was read. Listing
+        and projection only read it; what leaves the directory for a caller to keep is a copy
+        (:meth:`get_user`, :meth:`users`).
+        """
+        out = {k: v for k, v in resource.items() if k != "password"}  # RFC 7643 §4.1.1: returned "never"
         if rtype is USER_TYPE:
             groups = self.members.user_groups(resource["id"], self._groups, self.base_path)
             if groups:

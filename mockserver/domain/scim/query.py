@@ -152,17 +152,19 @@ def _selection(rtype: ResourceType, names: tuple[str, ...]) -> tuple[_Selection,
 def project(
     resource: dict[str, Any], rtype: ResourceType, attributes: tuple[str, ...] = (), excluded: tuple[str, ...] = ()
 ) -> dict[str, Any]:
-    """A copy of ``resource`` as returned (RFC 7643 §2.2 ``returned``; RFC 7644 §3.4.2.5).
+    """``resource`` as returned (RFC 7643 §2.2 ``returned``; RFC 7644 §3.4.2.5).
 
     ``always`` attributes (``id``) and ``schemas`` are always there; ``never`` ones
-    (``password``) never; ``request`` ones only when named in ``attributes``.
+    (``password``) never; ``request`` ones only when named in ``attributes``. The result is a new
+    object (and new trimmed complex values) sharing the attribute values it keeps with ``resource``:
+    it is rendered, never changed (the directory's views are read-only, docs/style.md rule 5).
     """
     want, want_ext = _selection(rtype, attributes) if attributes else (None, set())
     drop, drop_ext = _selection(rtype, excluded) if excluded else (_Selection(), set())
     out: dict[str, Any] = {}
     for key, value in resource.items():
         if key == "schemas":
-            out[key] = list(value)
+            out[key] = value
             continue
         ext = rtype.extension(key)
         if ext is not None:
@@ -214,15 +216,13 @@ def _project_attr(value: Any, attr: Any, ext: str | None, key: str, want: _Selec
     only = want.subs.get(ident) if want is not None and ident not in want.whole else None
     dropped = drop.subs.get(ident, set())
     if attr.type != "complex" or (not only and not dropped):
-        return _clone(value)
+        return value
 
     def trim(element: Any) -> Any:
         if not isinstance(element, dict):
             return element
         return {
-            k: _clone(v)
-            for k, v in element.items()
-            if k not in dropped and (only is None or k in only or _always(attr, k))
+            k: v for k, v in element.items() if k not in dropped and (only is None or k in only or _always(attr, k))
         }
 
     return [trim(e) for e in value] if isinstance(value, list) else trim(value)

@@ -1,0 +1,60 @@
+"""Cost of the pytest plugin's per-test reset (``contracts.plugin.idsync_url``), default seed.
+
+Not a test. Run from the repository root:
+
+    python benchmarks/reset_cost.py [--runs 500]
+
+Starts the live server the plugin starts (``LiveServer(create_app(validate_responses=True))``),
+then times what ``idsync_url`` does before each test (admin ``reset``, ``clear_faults``,
+``clear_journal`` over HTTP with the plugin's ``Admin`` client), the reset call alone, and the
+in-process ``World.reset()``. Prints the median and the 90th percentile of each, in milliseconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable
+
+from contracts.admin import Admin
+from mockserver.app import create_app
+from mockserver.server import LiveServer
+
+
+def timed(fn: Callable[[], object], runs: int) -> tuple[float, float]:
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    samples.sort()
+    return statistics.median(samples), samples[int(0.9 * len(samples))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=500)
+    runs = parser.parse_args().runs
+    app = create_app(validate_responses=True)
+    with LiveServer(app) as server:
+        admin = Admin(server.url)
+
+        def fixture() -> None:
+            admin.reset()
+            admin.clear_faults()
+            admin.clear_journal()
+
+        timed(fixture, 50)  # warm-up: connection, first requests through Connexion
+        rows = {
+            "idsync_url set-up (reset, clear faults, clear journal)": timed(fixture, runs),
+            "admin reset() alone (HTTP)": timed(admin.reset, runs),
+            "World.reset() in process": timed(app.runtime.world.reset, runs),
+        }
+        admin.close()
+    for name, (median, p90) in rows.items():
+        print(f"{name:56} median {median:7.3f} ms   p90 {p90:7.3f} ms")
+
+
+if __name__ == "__main__":
+    main()
