@@ -62,7 +62,7 @@ def test_group_membership_from_both_sides(idsync_client: Any) -> None:
     assert idsync_client.get(f"{url}/", headers=AUTH).json()["users"] == [user["pk"]]
     assert idsync_client.get(f"{BASE}/core/users/{user['pk']}/", headers=AUTH).json()["groups"] == [group["pk"]]
     missing = idsync_client.post(f"{url}/remove_user/", headers=AUTH, json={"pk": 999})
-    assert (missing.status_code, missing.json()) == (404, {"detail": "User not found"})
+    assert (missing.status_code, missing.json()) == (404, {"detail": "Not found."})
     listed = idsync_client.get(f"{BASE}/core/groups/", headers=AUTH, params={"members_by_username": "jdoe"}).json()
     assert [g["name"] for g in listed["results"]] == ["eng"]
     assert idsync_client.delete(f"{url}/", headers=AUTH).status_code == 204

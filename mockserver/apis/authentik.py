@@ -7,8 +7,16 @@ from typing import Any
 
 from connexion import request
 
-from mockserver.apis.base import BaseHandlers, ErrorResponse, json_error
-from mockserver.domain.authentik import AuthentikState, list_groups, list_users, sync_object
+from mockserver.apis.base import BaseHandlers, ErrorResponse, empty, json_error
+from mockserver.domain.authentik import (
+    AuthentikState,
+    ImpersonationDenied,
+    accounts,
+    list_groups,
+    list_users,
+    sync_object,
+    user_paths,
+)
 from mockserver.domain.errors import DomainError, Unauthenticated
 
 Reply = tuple[Any, int]
@@ -146,6 +154,9 @@ class Handlers(BaseHandlers):
     async def providers_scim_users_retrieve(self, id: str) -> Reply:
         return self.state.render_link("user", self.state.get_link("user", str(id))), 200
 
+    async def providers_scim_users_used_by_list(self, id: str) -> Reply:
+        return self.state.link_used_by("user", str(id)), 200
+
     async def providers_scim_users_destroy(self, id: str) -> Reply:
         self.state.unlink("user", self.state.get_link("user", str(id))["id"])
         return None, 204
@@ -158,6 +169,9 @@ class Handlers(BaseHandlers):
 
     async def providers_scim_groups_retrieve(self, id: str) -> Reply:
         return self.state.render_link("group", self.state.get_link("group", str(id))), 200
+
+    async def providers_scim_groups_used_by_list(self, id: str) -> Reply:
+        return self.state.link_used_by("group", str(id)), 200
 
     async def providers_scim_groups_destroy(self, id: str) -> Reply:
         self.state.unlink("group", self.state.get_link("group", str(id))["id"])
@@ -188,6 +202,37 @@ class Handlers(BaseHandlers):
     async def core_users_used_by_list(self, id: int) -> Reply:
         return self.state.user_used_by(id), 200
 
+    async def core_users_me_retrieve(self, user: str) -> Reply:
+        return accounts.me(self.state.core, user), 200
+
+    async def core_users_paths_retrieve(self, search: str | None = None) -> Reply:
+        return user_paths(self.state.core, {"search": search}), 200
+
+    async def core_users_service_account_create(self, body: dict[str, Any]) -> Reply:
+        return accounts.create_service_account(self.state.core, body), 200
+
+    async def core_users_set_password_create(self, id: int, body: dict[str, Any]) -> Any:
+        accounts.set_password(self.state.core, id, body["password"])
+        return empty(204)
+
+    async def core_users_impersonate_create(self, id: int, body: dict[str, Any], user: str) -> Any:
+        """authentik answers 201 on success although its schema says 204; the mock follows the schema."""
+        try:
+            accounts.impersonate(self.state.core, id, user)
+        except ImpersonationDenied:
+            return empty(401)
+        return empty(204)
+
+    async def core_users_impersonate_end_retrieve(self) -> Any:
+        return empty(204)
+
+    async def core_users_recovery_create(self, id: int) -> Reply:
+        return accounts.recovery_link(self.state.core, id, by_email=False), 200
+
+    async def core_users_recovery_email_create(self, id: int, email_stage: str) -> Any:
+        accounts.recovery_link(self.state.core, id, by_email=True)
+        return empty(204)
+
     # -- core groups ----------------------------------------------------------------------
     async def core_groups_list(self, **query: Any) -> Reply:
         return list_groups(self.state.core, query), 200
@@ -211,6 +256,9 @@ class Handlers(BaseHandlers):
     async def core_groups_destroy(self, group_uuid: str) -> Reply:
         self.state.delete_group(group_uuid)
         return None, 204
+
+    async def core_groups_used_by_list(self, group_uuid: str) -> Reply:
+        return self.state.group_used_by(group_uuid), 200
 
     async def core_groups_add_user_create(self, group_uuid: str, body: dict[str, Any]) -> Reply:
         self.state.core.set_membership(group_uuid, body["pk"], True)

@@ -112,6 +112,9 @@ class Handlers(BaseHandlers):
     ) -> Reply:
         return self.world.sift.user_groups.update_user(userId, list(userGroupIds or [])), 200
 
+    async def UserGroupService_GetUserGroupsForAssetsV2(self, assetIds: list[str]) -> Reply:
+        return self.world.sift.user_groups.for_assets(list(assetIds)), 200
+
     # -- UserService, RoleService ------------------------------------------------------------
 
     async def UserService_GetUserV2(self, userId: str) -> Reply:
