@@ -8,6 +8,7 @@ from typing import Any
 from connexion import request
 
 from mockserver.apis.base import BaseHandlers, ErrorResponse, empty, json_error
+from mockserver.apis.leniency import Leniency
 from mockserver.domain.authentik import (
     AuthentikState,
     ImpersonationDenied,
@@ -17,9 +18,14 @@ from mockserver.domain.authentik import (
     sync_object,
     user_paths,
 )
-from mockserver.domain.errors import DomainError, Unauthenticated
+from mockserver.domain.errors import DomainError, InvalidSyntax, Unauthenticated
 
 Reply = tuple[Any, int]
+
+#: Django REST framework ignores unknown query parameters (filter backends read only their own)
+#: and unknown or read-only body fields (serializers read only their writable fields), and
+#: reads an absent body as empty data (docs/vendor-facts.md A2).
+LENIENCY = Leniency(server="authentik")
 
 #: DRF's default field messages for what Connexion's JSON-schema validation reports
 #: (``rest_framework/fields.py`` ``default_error_messages``).
@@ -33,6 +39,7 @@ TYPE_MESSAGES = {
 }
 FORMAT_MESSAGES = {
     "email": "Enter a valid email address.",
+    "uuid": "Must be a valid UUID.",
     "date-time": "Datetime has wrong format. Use one of these formats instead: "
     "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].",
 }
@@ -40,14 +47,19 @@ PY_KINDS = {"'": "str", "[": "list", "{": "dict", "T": "bool", "F": "bool", "N":
 
 
 def render_error(err: DomainError) -> ErrorResponse:
-    """DRF shapes (docs/vendor-facts.md A2): 400 ``ValidationError`` (field → messages), other errors
-    ``GenericError {detail}``; authentication failures are 403, not 401."""
+    """DRF shapes (docs/vendor-facts.md A2): 400 ``ValidationError`` (field → messages), a body that
+    is not JSON ``{"detail": "JSON parse error - ..."}``, other errors ``GenericError {detail}``;
+    authentication failures are 403, not 401."""
     if isinstance(err, Unauthenticated):
         missing = err.detail.startswith("No authorization token provided")
         detail = "Authentication credentials were not provided." if missing else "Token invalid/expired"
         return ErrorResponse(403, {"detail": detail})
     if err.status == 400 and err.fields:
         return json_error(err, dict(err.fields))
+    if isinstance(err, InvalidSyntax):
+        # DRF ``JSONParser``: ``ParseError("JSON parse error - %s" % exc)``.
+        reason = err.detail.removeprefix("Request body is not valid JSON: ")
+        return json_error(err, {"detail": f"JSON parse error - {reason}"})
     if err.status == 400 and "for path parameter" in err.detail:
         # DRF's get_object() turns a malformed pk into Http404.
         return ErrorResponse(404, {"detail": "Not found."})
@@ -63,7 +75,13 @@ def _origin() -> str:
 
 
 def drf_fields(detail: str) -> dict[str, Any]:
-    """Connexion's validation message → DRF's ``{field: [message]}`` body (best effort)."""
+    """Connexion's validation message → DRF's ``{field: [message]}`` body (best effort).
+
+    A query parameter's jsonschema error names no parameter: its first line becomes DRF's
+    message for that kind of value, under ``non_field_errors``; the rest (the schema and the
+    instance jsonschema appends) is never sent.
+    """
+    detail = detail.split("\n\n", 1)[0]
     if m := re.fullmatch(r"'(\w+)' is a required property", detail):
         return {m[1]: ["This field is required."]}
     if m := re.fullmatch(r"Wrong type, expected '(\w+)' for query parameter '(\w+)'", detail):
@@ -75,7 +93,7 @@ def drf_fields(detail: str) -> dict[str, Any]:
         if re.fullmatch(r"(?s).* is not of type 'object'", detail):
             kind = PY_KINDS.get(detail[:1], "str")
             return {"non_field_errors": [f"Invalid data. Expected a dictionary, but got {kind}."]}
-        return {"non_field_errors": [detail]}
+        return {"non_field_errors": [_field_message(detail)]}
     message, field = m[1], m[2].split(".")[0]
     return {field: [_field_message(message)]}
 
