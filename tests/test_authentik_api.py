@@ -7,10 +7,19 @@ from typing import Any
 import pytest
 
 from mockserver.app import create_app
+from mockserver.seed import load_seed_file
 
 BASE = "/authentik/api/v3"
 AUTH = {"Authorization": "Bearer idsync-token"}
 PROVIDER = {"name": "p1", "url": "http://127.0.0.1:9/scim/v2", "token": "secret"}
+
+
+@pytest.fixture
+def idsync_app() -> Any:
+    """A fresh authentik install: no SCIM provider (the default seed adds provider 1 for seed page 001)."""
+    seed = load_seed_file(None)
+    seed["authentik"] = {}
+    return create_app(seed, validate_responses=True)
 
 
 def create(client: Any, path: str, body: dict[str, Any]) -> dict[str, Any]:

@@ -14,6 +14,7 @@ import pytest
 
 from mockserver.app import create_app
 from mockserver.domain.sift.records import ADMIN_USER_ID, DEFAULT_GROUP_ID, INTERNAL_GROUP_ID, ORG_ID
+from mockserver.seed import load_seed_file
 from mockserver.specs import load_spec
 
 H = {"Authorization": "Bearer idsync-token"}
@@ -21,6 +22,19 @@ SCIM = {"Content-Type": "application/scim+json"}
 SAMPLES = Path(__file__).parent / "samples"
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group"
+
+
+def _not_enabled_app() -> Any:
+    """The default seed with ``sift: {}``: an org whose external sync is not enabled yet (the
+    default seed enables it, so seed page 000 works on a fresh server)."""
+    seed = load_seed_file(None)
+    seed["sift"] = {}
+    return create_app(seed, validate_responses=True)
+
+
+@pytest.fixture
+def idsync_app() -> Any:
+    return _not_enabled_app()
 
 
 def _schema(name: str) -> jsonschema.Draft4Validator:
@@ -287,7 +301,7 @@ BAD_INPUT = [
 @pytest.fixture(scope="module")
 def shared_app() -> Iterator[tuple[Any, Any]]:
     """One app for the bad-input cases: none of them may change its state."""
-    app = create_app(validate_responses=True)
+    app = _not_enabled_app()
     with app.test_client() as client:
         yield app, client
 
