@@ -323,3 +323,28 @@ def test_bad_input_gets_rpc_status_and_changes_nothing(shared_app, method, path,
     after = world.export()
     before.pop("clock"), after.pop("clock")
     assert after == before
+
+
+def test_user_groups_for_assets(idsync_client: Any) -> None:
+    """``GetUserGroupsForAssets``: groups granting any of the assets (listed or ``allAssets``) and their roles."""
+    asset = "0f1e2d3c-4b5a-4697-8877-665544332211"
+    body = {
+        "userGroup": {
+            "name": "Flight",
+            "roleId": "3f6b2c1e-8d4a-4b7e-9c2f-1a5d0e6b7c22",
+            "resources": {"assetIds": [asset], "allAssets": False},
+        }
+    }
+    assert idsync_client.post("/sift/api/v2/user-groups", json=body, headers=H).status_code == 200
+    found = idsync_client.get("/sift/api/v2/user-groups:get-for-assets", params={"assetIds": asset}, headers=H)
+    assert found.status_code == 200, found.text
+    assert [g["name"] for g in found.json()["userGroups"]] == ["Administrators", "Default", "Flight"]
+    assert {r["name"] for r in found.json()["roles"]} == {"Admin", "Viewer", "Editor"}
+    other = idsync_client.get(
+        "/sift/api/v2/user-groups:get-for-assets",
+        params={"assetIds": "1f1e2d3c-4b5a-4697-8877-665544332211"},
+        headers=H,
+    )
+    assert "Flight" not in [g["name"] for g in other.json()["userGroups"]]
+    missing = idsync_client.get("/sift/api/v2/user-groups:get-for-assets", headers=H)
+    assert (missing.status_code, missing.json()["code"]) == (400, 3)
