@@ -35,8 +35,10 @@ LENIENCY = Leniency(server="grpc-gateway", alias=json_name, any_body_is_json=Tru
 
 def render_error(err: DomainError) -> ErrorResponse:
     """grpc-gateway ``rpcStatus`` ``{code, message, details}``; ``code`` is the gRPC number and the
-    HTTP status follows ``runtime.HTTPStatusFromCode`` (docs/vendor-facts.md B1)."""
-    return json_error(err, {"code": err.grpc_code, "message": err.detail, "details": []})
+    HTTP status follows ``runtime.HTTPStatusFromCode`` (docs/vendor-facts.md B1). A validator's
+    message keeps its first line (the schema and instance it appends are no Sift message)."""
+    message = err.detail.split("\n\n", 1)[0]
+    return json_error(err, {"code": err.grpc_code, "message": message, "details": []})
 
 
 def _origin() -> str:
