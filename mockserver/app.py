@@ -29,6 +29,7 @@ from mockserver.http.auth import wire_security
 from mockserver.http.errors import HANDLED, make_error_handler
 from mockserver.http.fastpath import middlewares, security_map, validator_map
 from mockserver.http.faults_planted import PlantedHttpFaults
+from mockserver.http.lenient import LenientRequests
 from mockserver.http.middleware import IdsyncMiddleware
 from mockserver.http.routing import MountedApi, Router
 from mockserver.profiles import get_profile
@@ -105,6 +106,7 @@ def create_app(
         handlers=handlers,
         index=index,
     )
+    app.add_middleware(LenientRequests, position=MiddlewarePosition.BEFORE_EXCEPTION, router=router)
     app.runtime = runtime  # type: ignore[attr-defined]
     app.index = index  # type: ignore[attr-defined]
     return app

@@ -7,10 +7,19 @@ from typing import Any
 import pytest
 
 from mockserver.app import create_app
+from mockserver.seed import load_seed_file
 
 BASE = "/authentik/api/v3"
 AUTH = {"Authorization": "Bearer idsync-token"}
 PROVIDER = {"name": "p1", "url": "http://127.0.0.1:9/scim/v2", "token": "secret"}
+
+
+@pytest.fixture
+def idsync_app() -> Any:
+    """A fresh authentik install: no SCIM provider (the default seed adds provider 1 for seed page 001)."""
+    seed = load_seed_file(None)
+    seed["authentik"] = {}
+    return create_app(seed, validate_responses=True)
 
 
 def create(client: Any, path: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -62,7 +71,7 @@ def test_group_membership_from_both_sides(idsync_client: Any) -> None:
     assert idsync_client.get(f"{url}/", headers=AUTH).json()["users"] == [user["pk"]]
     assert idsync_client.get(f"{BASE}/core/users/{user['pk']}/", headers=AUTH).json()["groups"] == [group["pk"]]
     missing = idsync_client.post(f"{url}/remove_user/", headers=AUTH, json={"pk": 999})
-    assert (missing.status_code, missing.json()) == (404, {"detail": "User not found"})
+    assert (missing.status_code, missing.json()) == (404, {"detail": "Not found."})
     listed = idsync_client.get(f"{BASE}/core/groups/", headers=AUTH, params={"members_by_username": "jdoe"}).json()
     assert [g["name"] for g in listed["results"]] == ["eng"]
     assert idsync_client.delete(f"{url}/", headers=AUTH).status_code == 204

@@ -10,6 +10,7 @@ import pytest
 
 from mockserver.app import create_app
 from mockserver.domain.resolution.state import DEFAULT_CONNECTOR
+from mockserver.seed import load_seed_file
 
 BASE = "/resolution/rest/samlsso-admin/1.0"
 AUTH = ("admin", "admin")
@@ -55,11 +56,12 @@ def assert_atlassian_error(response: Any, status: int) -> None:
 @pytest.mark.parametrize("auth", [None, ("admin", "wrong"), ("nobody", "admin")])
 def test_missing_or_wrong_credentials_are_401_and_change_nothing(idsync_client, method: str, path: str, auth) -> None:
     before = idsync_client.get(f"{BASE}/directory/10100", auth=AUTH).json()
+    connector = idsync_client.get(CONNECTOR, auth=AUTH).json()
     response = idsync_client.request(method, BASE + path, auth=auth)
     assert_atlassian_error(response, 401)
     assert response.json()["message"] == "Client must be authenticated to access this resource."
     assert idsync_client.get(f"{BASE}/directory/10100", auth=AUTH).json() == before
-    assert idsync_client.get(CONNECTOR, auth=AUTH).json()["lastSyncStatusId"] is None
+    assert idsync_client.get(CONNECTOR, auth=AUTH).json() == connector
 
 
 @pytest.mark.parametrize(
@@ -83,8 +85,12 @@ def test_unknown_ids_are_404(idsync_client, method: str, path: str) -> None:
     assert_atlassian_error(idsync_client.request(method, BASE + path, auth=AUTH, **kwargs), 404)
 
 
-def test_connector_never_synced_has_no_last_status(idsync_client) -> None:
-    response = idsync_client.get(f"{CONNECTOR}/syncstatus", auth=AUTH)
+def test_connector_never_synced_has_no_last_status() -> None:
+    """``resolution: {}`` is a connector never synced (the default seed's has synced once)."""
+    seed = load_seed_file(None)
+    seed["resolution"] = {}
+    with create_app(seed, apis=["resolution"], validate_responses=True).test_client() as client:
+        response = client.get(f"{CONNECTOR}/syncstatus", auth=AUTH)
     assert_atlassian_error(response, 404)
     assert "not been synchronized" in response.json()["message"]
 

@@ -14,6 +14,7 @@ import pytest
 
 from mockserver.app import create_app
 from mockserver.domain.sift.records import ADMIN_USER_ID, DEFAULT_GROUP_ID, INTERNAL_GROUP_ID, ORG_ID
+from mockserver.seed import load_seed_file
 from mockserver.specs import load_spec
 
 H = {"Authorization": "Bearer idsync-token"}
@@ -21,6 +22,19 @@ SCIM = {"Content-Type": "application/scim+json"}
 SAMPLES = Path(__file__).parent / "samples"
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group"
+
+
+def _not_enabled_app() -> Any:
+    """The default seed with ``sift: {}``: an org whose external sync is not enabled yet (the
+    default seed enables it, so seed page 000 works on a fresh server)."""
+    seed = load_seed_file(None)
+    seed["sift"] = {}
+    return create_app(seed, validate_responses=True)
+
+
+@pytest.fixture
+def idsync_app() -> Any:
+    return _not_enabled_app()
 
 
 def _schema(name: str) -> jsonschema.Draft4Validator:
@@ -246,7 +260,6 @@ BAD_INPUT = [
     ("get", "/sift/api/v2/roles?pageToken=%%%", {}, 400, 3),
     ("get", "/sift/api/v2/roles?filter=size(name)%3E1", {}, 400, 3),
     ("get", "/sift/api/v2/roles?orderBy=roleOrder", {}, 400, 3),
-    ("get", "/sift/api/v2/roles?unknown=1", {}, 400, 3),
     ("get", "/sift/api/v1/external-sync:list-tokens?filter=a%3D%3D%22b%22", {}, 400, 3),
     ("get", "/sift/api/v1/external-sync/runs/not-a-uuid", {}, 400, 3),
     ("get", "/sift/api/v1/external-sync/runs/1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a50", {}, 404, 5),
@@ -288,7 +301,7 @@ BAD_INPUT = [
 @pytest.fixture(scope="module")
 def shared_app() -> Iterator[tuple[Any, Any]]:
     """One app for the bad-input cases: none of them may change its state."""
-    app = create_app(validate_responses=True)
+    app = _not_enabled_app()
     with app.test_client() as client:
         yield app, client
 
@@ -310,3 +323,28 @@ def test_bad_input_gets_rpc_status_and_changes_nothing(shared_app, method, path,
     after = world.export()
     before.pop("clock"), after.pop("clock")
     assert after == before
+
+
+def test_user_groups_for_assets(idsync_client: Any) -> None:
+    """``GetUserGroupsForAssets``: groups granting any of the assets (listed or ``allAssets``) and their roles."""
+    asset = "0f1e2d3c-4b5a-4697-8877-665544332211"
+    body = {
+        "userGroup": {
+            "name": "Flight",
+            "roleId": "3f6b2c1e-8d4a-4b7e-9c2f-1a5d0e6b7c22",
+            "resources": {"assetIds": [asset], "allAssets": False},
+        }
+    }
+    assert idsync_client.post("/sift/api/v2/user-groups", json=body, headers=H).status_code == 200
+    found = idsync_client.get("/sift/api/v2/user-groups:get-for-assets", params={"assetIds": asset}, headers=H)
+    assert found.status_code == 200, found.text
+    assert [g["name"] for g in found.json()["userGroups"]] == ["Administrators", "Default", "Flight"]
+    assert {r["name"] for r in found.json()["roles"]} == {"Admin", "Viewer", "Editor"}
+    other = idsync_client.get(
+        "/sift/api/v2/user-groups:get-for-assets",
+        params={"assetIds": "1f1e2d3c-4b5a-4697-8877-665544332211"},
+        headers=H,
+    )
+    assert "Flight" not in [g["name"] for g in other.json()["userGroups"]]
+    missing = idsync_client.get("/sift/api/v2/user-groups:get-for-assets", headers=H)
+    assert (missing.status_code, missing.json()["code"]) == (400, 3)

@@ -68,9 +68,34 @@ def auth(idsync_client: Any) -> dict[str, str]:
 
 
 def add(client: Any, auth: dict[str, str], spec: dict[str, Any]) -> str:
+    """POST an IdP: 201 with no body, so no ``Content-Type`` either (issue 11, point 6)."""
     response = client.post(IDPS, json=spec, headers=auth)
     assert response.status_code == 201 and response.content == b""
+    assert "content-type" not in response.headers, "an empty body carries no media type"
     return str(response.headers["location"].rsplit("/", 1)[1])
+
+
+def test_no_content_answers_carry_no_content_type(idsync_client: Any, auth: dict[str, str]) -> None:
+    idp = add(idsync_client, auth, okta())
+    for response in (
+        idsync_client.patch(f"{IDPS}/{idp}", json=okta(name="Okta 2"), headers=auth),
+        idsync_client.delete(f"{IDPS}/{idp}", headers=auth),
+    ):
+        assert response.status_code == 204 and response.content == b""
+        assert "content-type" not in response.headers
+
+
+def test_invalidate_refresh_token(idsync_client: Any) -> None:
+    """``DELETE /v1/tokens/refresh-token``: 204; the id no longer refreshes; repeating it is 204 too."""
+    pair = idsync_client.post("/vcf/v1/tokens", json={"username": "admin", "password": "admin"}).json()
+    refresh_id = pair["refreshToken"]["id"]
+    for _ in range(2):
+        gone = idsync_client.request("DELETE", "/vcf/v1/tokens/refresh-token", json=refresh_id)
+        assert (gone.status_code, gone.content) == (204, b"") and "content-type" not in gone.headers
+    assert is_vcf_error(idsync_client.patch("/vcf/v1/tokens/access-token/refresh", json=refresh_id), 404)
+    still = {"Authorization": f"Bearer {pair['accessToken']}"}
+    assert idsync_client.get(IDPS, headers=still).status_code == 200, "issued access tokens live on"
+    assert is_vcf_error(idsync_client.request("DELETE", "/vcf/v1/tokens/refresh-token", json={"id": 1}), 400)
 
 
 def test_token_pair_and_refresh(idsync_client: Any) -> None:

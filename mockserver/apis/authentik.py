@@ -7,11 +7,25 @@ from typing import Any
 
 from connexion import request
 
-from mockserver.apis.base import BaseHandlers, ErrorResponse, json_error
-from mockserver.domain.authentik import AuthentikState, list_groups, list_users, sync_object
-from mockserver.domain.errors import DomainError, Unauthenticated
+from mockserver.apis.base import BaseHandlers, ErrorResponse, empty, json_error
+from mockserver.apis.leniency import Leniency
+from mockserver.domain.authentik import (
+    AuthentikState,
+    ImpersonationDenied,
+    accounts,
+    list_groups,
+    list_users,
+    sync_object,
+    user_paths,
+)
+from mockserver.domain.errors import DomainError, InvalidSyntax, Unauthenticated
 
 Reply = tuple[Any, int]
+
+#: Django REST framework ignores unknown query parameters (filter backends read only their own)
+#: and unknown or read-only body fields (serializers read only their writable fields), and
+#: reads an absent body as empty data (docs/vendor-facts.md A2).
+LENIENCY = Leniency(server="authentik")
 
 #: DRF's default field messages for what Connexion's JSON-schema validation reports
 #: (``rest_framework/fields.py`` ``default_error_messages``).
@@ -25,6 +39,7 @@ TYPE_MESSAGES = {
 }
 FORMAT_MESSAGES = {
     "email": "Enter a valid email address.",
+    "uuid": "Must be a valid UUID.",
     "date-time": "Datetime has wrong format. Use one of these formats instead: "
     "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].",
 }
@@ -32,14 +47,19 @@ PY_KINDS = {"'": "str", "[": "list", "{": "dict", "T": "bool", "F": "bool", "N":
 
 
 def render_error(err: DomainError) -> ErrorResponse:
-    """DRF shapes (docs/vendor-facts.md A2): 400 ``ValidationError`` (field → messages), other errors
-    ``GenericError {detail}``; authentication failures are 403, not 401."""
+    """DRF shapes (docs/vendor-facts.md A2): 400 ``ValidationError`` (field → messages), a body that
+    is not JSON ``{"detail": "JSON parse error - ..."}``, other errors ``GenericError {detail}``;
+    authentication failures are 403, not 401."""
     if isinstance(err, Unauthenticated):
         missing = err.detail.startswith("No authorization token provided")
         detail = "Authentication credentials were not provided." if missing else "Token invalid/expired"
         return ErrorResponse(403, {"detail": detail})
     if err.status == 400 and err.fields:
         return json_error(err, dict(err.fields))
+    if isinstance(err, InvalidSyntax):
+        # DRF ``JSONParser``: ``ParseError("JSON parse error - %s" % exc)``.
+        reason = err.detail.removeprefix("Request body is not valid JSON: ")
+        return json_error(err, {"detail": f"JSON parse error - {reason}"})
     if err.status == 400 and "for path parameter" in err.detail:
         # DRF's get_object() turns a malformed pk into Http404.
         return ErrorResponse(404, {"detail": "Not found."})
@@ -55,7 +75,13 @@ def _origin() -> str:
 
 
 def drf_fields(detail: str) -> dict[str, Any]:
-    """Connexion's validation message → DRF's ``{field: [message]}`` body (best effort)."""
+    """Connexion's validation message → DRF's ``{field: [message]}`` body (best effort).
+
+    A query parameter's jsonschema error names no parameter: its first line becomes DRF's
+    message for that kind of value, under ``non_field_errors``; the rest (the schema and the
+    instance jsonschema appends) is never sent.
+    """
+    detail = detail.split("\n\n", 1)[0]
     if m := re.fullmatch(r"'(\w+)' is a required property", detail):
         return {m[1]: ["This field is required."]}
     if m := re.fullmatch(r"Wrong type, expected '(\w+)' for query parameter '(\w+)'", detail):
@@ -67,7 +93,7 @@ def drf_fields(detail: str) -> dict[str, Any]:
         if re.fullmatch(r"(?s).* is not of type 'object'", detail):
             kind = PY_KINDS.get(detail[:1], "str")
             return {"non_field_errors": [f"Invalid data. Expected a dictionary, but got {kind}."]}
-        return {"non_field_errors": [detail]}
+        return {"non_field_errors": [_field_message(detail)]}
     message, field = m[1], m[2].split(".")[0]
     return {field: [_field_message(message)]}
 
@@ -146,6 +172,9 @@ class Handlers(BaseHandlers):
     async def providers_scim_users_retrieve(self, id: str) -> Reply:
         return self.state.render_link("user", self.state.get_link("user", str(id))), 200
 
+    async def providers_scim_users_used_by_list(self, id: str) -> Reply:
+        return self.state.link_used_by("user", str(id)), 200
+
     async def providers_scim_users_destroy(self, id: str) -> Reply:
         self.state.unlink("user", self.state.get_link("user", str(id))["id"])
         return None, 204
@@ -158,6 +187,9 @@ class Handlers(BaseHandlers):
 
     async def providers_scim_groups_retrieve(self, id: str) -> Reply:
         return self.state.render_link("group", self.state.get_link("group", str(id))), 200
+
+    async def providers_scim_groups_used_by_list(self, id: str) -> Reply:
+        return self.state.link_used_by("group", str(id)), 200
 
     async def providers_scim_groups_destroy(self, id: str) -> Reply:
         self.state.unlink("group", self.state.get_link("group", str(id))["id"])
@@ -188,6 +220,37 @@ class Handlers(BaseHandlers):
     async def core_users_used_by_list(self, id: int) -> Reply:
         return self.state.user_used_by(id), 200
 
+    async def core_users_me_retrieve(self, user: str) -> Reply:
+        return accounts.me(self.state.core, user), 200
+
+    async def core_users_paths_retrieve(self, search: str | None = None) -> Reply:
+        return user_paths(self.state.core, {"search": search}), 200
+
+    async def core_users_service_account_create(self, body: dict[str, Any]) -> Reply:
+        return accounts.create_service_account(self.state.core, body), 200
+
+    async def core_users_set_password_create(self, id: int, body: dict[str, Any]) -> Any:
+        accounts.set_password(self.state.core, id, body["password"])
+        return empty(204)
+
+    async def core_users_impersonate_create(self, id: int, body: dict[str, Any], user: str) -> Any:
+        """authentik answers 201 on success although its schema says 204; the mock follows the schema."""
+        try:
+            accounts.impersonate(self.state.core, id, user)
+        except ImpersonationDenied:
+            return empty(401)
+        return empty(204)
+
+    async def core_users_impersonate_end_retrieve(self) -> Any:
+        return empty(204)
+
+    async def core_users_recovery_create(self, id: int) -> Reply:
+        return accounts.recovery_link(self.state.core, id, by_email=False), 200
+
+    async def core_users_recovery_email_create(self, id: int, email_stage: str) -> Any:
+        accounts.recovery_link(self.state.core, id, by_email=True)
+        return empty(204)
+
     # -- core groups ----------------------------------------------------------------------
     async def core_groups_list(self, **query: Any) -> Reply:
         return list_groups(self.state.core, query), 200
@@ -211,6 +274,9 @@ class Handlers(BaseHandlers):
     async def core_groups_destroy(self, group_uuid: str) -> Reply:
         self.state.delete_group(group_uuid)
         return None, 204
+
+    async def core_groups_used_by_list(self, group_uuid: str) -> Reply:
+        return self.state.group_used_by(group_uuid), 200
 
     async def core_groups_add_user_create(self, group_uuid: str, body: dict[str, Any]) -> Reply:
         self.state.core.set_membership(group_uuid, body["pk"], True)

@@ -75,6 +75,17 @@ class BaseHandlers:
         return {"sub": username} if self.world.credentials.basic_ok(username, password) else None
 
 
+def empty(status: int, headers: dict[str, str] | None = None) -> Any:
+    """A response with no body and so no ``Content-Type`` (RFC 9110 §8.3: the header describes content).
+
+    Connexion labels a handler's ``None`` body with the operation's media type; a
+    ``ConnexionResponse`` without one goes out as it is.
+    """
+    from connexion.lifecycle import ConnexionResponse
+
+    return ConnexionResponse(status_code=status, headers=headers or {})
+
+
 def json_error(err: DomainError, body: dict[str, Any], content_type: str = "application/json") -> ErrorResponse:
     """An :class:`ErrorResponse` carrying the error's own status and headers."""
     return ErrorResponse(err.status, body, content_type, dict(err.headers))

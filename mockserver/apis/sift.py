@@ -8,21 +8,37 @@ unary RPC.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from connexion import request
 
 from mockserver.apis.base import BaseHandlers, ErrorResponse, json_error
+from mockserver.apis.leniency import Leniency
 from mockserver.domain.errors import DomainError
 from mockserver.domain.sift.paging import ListQuery
 
 Reply = tuple[Any, int]
 
 
+def json_name(proto_name: str) -> str:
+    """The JSON name of a proto field (protoc: ``_`` dropped, the next letter upper-cased), per
+    dotted segment; grpc-gateway accepts either name in query strings and bodies (B1)."""
+    return ".".join(re.sub(r"_([a-z0-9])", lambda m: m[1].upper(), part) for part in proto_name.split("."))
+
+
+#: grpc-gateway v2's runtime: query names by JSON or proto name, unknown ones ignored
+#: (``runtime/query.go``); bodies unmarshalled by protojson with ``DiscardUnknown`` whatever
+#: their ``Content-Type`` (``marshaler_registry.go``); an absent body is the empty message.
+LENIENCY = Leniency(server="grpc-gateway", alias=json_name, any_body_is_json=True)
+
+
 def render_error(err: DomainError) -> ErrorResponse:
     """grpc-gateway ``rpcStatus`` ``{code, message, details}``; ``code`` is the gRPC number and the
-    HTTP status follows ``runtime.HTTPStatusFromCode`` (docs/vendor-facts.md B1)."""
-    return json_error(err, {"code": err.grpc_code, "message": err.detail, "details": []})
+    HTTP status follows ``runtime.HTTPStatusFromCode`` (docs/vendor-facts.md B1). A validator's
+    message keeps its first line (the schema and instance it appends are no Sift message)."""
+    message = err.detail.split("\n\n", 1)[0]
+    return json_error(err, {"code": err.grpc_code, "message": message, "details": []})
 
 
 def _origin() -> str:
@@ -111,6 +127,9 @@ class Handlers(BaseHandlers):
         self, userId: str, userGroupIds: list[str] | None = None
     ) -> Reply:
         return self.world.sift.user_groups.update_user(userId, list(userGroupIds or [])), 200
+
+    async def UserGroupService_GetUserGroupsForAssetsV2(self, assetIds: list[str]) -> Reply:
+        return self.world.sift.user_groups.for_assets(list(assetIds)), 200
 
     # -- UserService, RoleService ------------------------------------------------------------
 

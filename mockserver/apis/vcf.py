@@ -12,7 +12,7 @@ from typing import Any
 
 from connexion import request
 
-from mockserver.apis.base import BaseHandlers, ErrorResponse, json_error
+from mockserver.apis.base import BaseHandlers, ErrorResponse, empty, json_error
 from mockserver.domain.errors import DomainError
 
 #: Inferred ``errorCode`` per status when the domain gives none (codes are undocumented).
@@ -30,7 +30,7 @@ DEFAULT_CODES = {
     501: "NOT_IMPLEMENTED",
     503: "SERVICE_UNAVAILABLE",
 }
-Reply = tuple[Any, int] | tuple[Any, int, dict[str, str]]
+Reply = tuple[Any, int]
 
 
 def reference_token() -> str:
@@ -70,36 +70,41 @@ class Handlers(BaseHandlers):
         """PowerVCF ``checkVCFToken``: the body and the answer are bare JSON strings."""
         return self.world.vcf.tokens.refresh_access(body), 200
 
+    async def invalidateRefreshToken(self, body: str) -> Any:
+        self.world.vcf.tokens.invalidate_refresh(body)
+        return empty(204)
+
     async def getIdentityProviders(self) -> Reply:
         elements = self.world.vcf.list_all()
         return {"elements": elements}, 200
 
     async def addExternalIdentityProvider(self, body: dict[str, Any]) -> Reply:
+        """201 with no body (and so no ``Content-Type``), as VCF answers; ``Location`` is inferred."""
         idp_id = self.world.vcf.add_external(body)
-        return None, 201, {"Location": f"{str(request.url).split('?')[0].rstrip('/')}/{idp_id}"}
+        return empty(201, {"Location": f"{str(request.url).split('?')[0].rstrip('/')}/{idp_id}"})
 
     async def getIdentityProviderById(self, id: str) -> Reply:
         return self.world.vcf.get(id), 200
 
     async def updateExternalIdentityProvider(self, id: str, body: dict[str, Any]) -> Reply:
         self.world.vcf.update_external(id, body)
-        return None, 204
+        return empty(204)
 
     async def deleteExternalIdentityProvider(self, id: str) -> Reply:
         self.world.vcf.delete_external(id)
-        return None, 204
+        return empty(204)
 
     async def addEmbeddedIdentitySource(self, id: str, body: dict[str, Any]) -> Reply:
         self.world.vcf.add_source(id, body)
-        return None, 204
+        return empty(204)
 
     async def updateEmbeddedIdentitySource(self, id: str, domainName: str, body: dict[str, Any]) -> Reply:
         self.world.vcf.update_source(id, domainName, body)
-        return None, 204
+        return empty(204)
 
     async def deleteIdentitySource(self, id: str, domainName: str) -> Reply:
         self.world.vcf.delete_source(id, domainName)
-        return None, 204
+        return empty(204)
 
     async def generateSyncClientToken(self, id: str, syncClientTokenTTL: int | None = None) -> Reply:
         return self.world.vcf.generate_sync_client(id, syncClientTokenTTL, _origin()), 200

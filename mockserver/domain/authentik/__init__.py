@@ -2,14 +2,18 @@
 connections, and the outbound SCIM push of one object (``sync/object``).
 
 Modules: ``state`` (providers, connections, sync bookkeeping), ``core`` / ``core_lists`` (users
-and groups, their list filters), ``links`` (provider ↔ remote-object connections), ``paging``
-(DRF search, ordering, pages), ``sync`` (the push task), ``scim_client`` (the outbound SCIM HTTP
-client) with ``scim_users`` / ``scim_groups`` (what it writes per object type).
+and groups, their list filters), ``values`` (DRF renderings, the fresh install), ``accounts`` (the
+user actions: ``me``, service accounts, passwords, impersonation, recovery), ``links`` (provider
+↔ remote-object connections), ``paging`` (DRF search, ordering, pages), ``sync`` (the push task),
+``scim_client`` (the outbound SCIM HTTP client) with ``scim_users`` / ``scim_groups`` (what it
+writes per object type).
 """
 
 from __future__ import annotations
 
-from mockserver.domain.authentik.core_lists import list_groups, list_users
+from mockserver.domain.authentik import accounts
+from mockserver.domain.authentik.accounts import ImpersonationDenied
+from mockserver.domain.authentik.core_lists import list_groups, list_users, user_paths
 from mockserver.domain.authentik.state import AuthentikState
 from mockserver.domain.authentik.sync import sync_object
 from mockserver.domain.planted import PlantedFault
@@ -45,4 +49,13 @@ PLANTED_FAULTS = (
     ),
 )
 
-__all__ = ["PLANTED_FAULTS", "AuthentikState", "list_groups", "list_users", "sync_object"]
+__all__ = [
+    "PLANTED_FAULTS",
+    "AuthentikState",
+    "ImpersonationDenied",
+    "accounts",
+    "list_groups",
+    "list_users",
+    "sync_object",
+    "user_paths",
+]

@@ -10,99 +10,21 @@ from __future__ import annotations
 import copy
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
 from hashlib import sha256
 from typing import Any
 
+from mockserver.domain.authentik.values import (
+    DEFAULT_AVATAR,
+    GROUP_WRITABLE,
+    INSTALL_ID,
+    USER_WRITABLE,
+    default_core,
+    missing_pk,
+    norm_uuid,
+    num_pk,
+    require_uuids,
+)
 from mockserver.domain.errors import BadRequest, NotFound
-
-#: ``DEFAULT_AVATAR`` (``authentik/core/models.py``) as served with ``avatars: none``.
-DEFAULT_AVATAR = "/static/dist/assets/images/user_default.png"
-USER_TYPES = ("internal", "external", "service_account", "internal_service_account")
-SERVICE_ACCOUNT_TYPES = ("service_account", "internal_service_account")
-INSTALL_ID = "5f0c7e4e-8a5c-4b8e-9d0c-2b6f1c3e4a7d"
-ADMINS_GROUP = "8b3f6c1e-2d4a-4f5b-9c8d-7e6a5b4c3d2e"
-
-
-def iso(epoch: float) -> str:
-    """DRF's datetime rendering: ISO 8601 with microseconds and ``Z``."""
-    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def missing_pk(value: object) -> list[str]:
-    """DRF ``PrimaryKeyRelatedField`` ``does_not_exist`` message."""
-    return [f'Invalid pk "{value}" - object does not exist.']
-
-
-def is_uuid(value: object) -> bool:
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
-
-
-def require_uuids(data: dict[str, Any], fields: tuple[str, ...], message: str = "Must be a valid UUID.") -> None:
-    """400 ``{field: [message]}`` for the first field holding (or listing) a non-uuid value.
-    DRF ``UUIDField``: "Must be a valid UUID."; django-filter ``UUIDFilter``: "Enter a valid UUID."."""
-    for name in fields:
-        value = data.get(name)
-        values = value if isinstance(value, list) else [value]
-        if value is not None and not all(is_uuid(v) for v in values):
-            raise BadRequest(f"Invalid {name}", fields={name: [message]})
-
-
-def norm_uuid(value: object) -> str:
-    """The canonical (lower-case, hyphenated) form of a uuid, or the value as text."""
-    return str(uuid.UUID(str(value))) if is_uuid(value) else str(value)
-
-
-def default_core(now: str) -> dict[str, Any]:
-    """A fresh install: ``akadmin`` in ``authentik Admins`` and the embedded outpost's
-    internal service account (docs/vendor-facts.md A5; the usernames are authentik's own)."""
-    user: dict[str, Any] = {
-        "last_login": None,
-        "date_joined": now,
-        "attributes": {},
-        "path": "users",
-        "type": "internal",
-        "password_change_date": now,
-        "last_updated": now,
-        "is_active": True,
-    }
-    return {
-        "users": [
-            {
-                **user,
-                "pk": 1,
-                "username": "akadmin",
-                "name": "authentik Default Admin",
-                "email": "root@localhost",
-                "uuid": "1f2e3d4c-5b6a-4798-8a9b-0c1d2e3f4a5b",
-            },
-            {
-                **user,
-                "pk": 2,
-                "username": "ak-outpost-0f2b4c6d8e0a4b1c9d7e5f3a1b2c3d4e",
-                "name": "Outpost authentik Embedded Outpost Service-Account",
-                "email": "",
-                "path": "goauthentik.io/outposts",
-                "type": "internal_service_account",
-                "uuid": "2a3b4c5d-6e7f-4081-92a3-b4c5d6e7f809",
-            },
-        ],
-        "groups": [
-            {
-                "pk": ADMINS_GROUP,
-                "name": "authentik Admins",
-                "is_superuser": True,
-                "parent": None,
-                "attributes": {},
-                "roles": [],
-                "users": [1],
-            },
-        ],
-    }
 
 
 class CoreStore:
@@ -113,6 +35,8 @@ class CoreStore:
         self.install_id = INSTALL_ID
         self.users: dict[int, dict[str, Any]] = {}
         self.groups: dict[str, dict[str, Any]] = {}
+        #: Salted password hashes by user pk (``set_password``); never rendered.
+        self.passwords: dict[int, str] = {}
 
     def load(self, data: dict[str, Any]) -> None:
         """Replace users and groups (missing sections: the fresh-install defaults)."""
@@ -120,12 +44,14 @@ class CoreStore:
         self.install_id = str(data.get("install_id", INSTALL_ID))
         self.users = {int(u["pk"]): copy.deepcopy(u) for u in data.get("users", defaults["users"])}
         self.groups = {str(g["pk"]): copy.deepcopy(g) for g in data.get("groups", defaults["groups"])}
+        self.passwords = {int(pk): str(h) for pk, h in (data.get("passwords") or {}).items()}
 
     def export(self) -> dict[str, Any]:
         return {
             "install_id": self.install_id,
             "users": copy.deepcopy(list(self.users.values())),
             "groups": copy.deepcopy(list(self.groups.values())),
+            "passwords": {str(pk): h for pk, h in self.passwords.items()},
         }
 
     # -- lookups ------------------------------------------------------------------------
@@ -195,9 +121,15 @@ class CoreStore:
             roles_obj=[],
             users_obj=[self.render_member(self.users[p]) for p in g["users"]] if include_users else None,
             children=[c["pk"] for c in children],
-            children_obj=[{"pk": c["pk"], "name": c["name"]} for c in children] if include_children else None,
+            children_obj=[self.render_child(c) for c in children] if include_children else None,
         )
         return body
+
+    @staticmethod
+    def render_child(g: dict[str, Any]) -> dict[str, Any]:
+        """``GroupChild`` (2025.8): ``pk`` and ``group_uuid`` are both the group's uuid."""
+        keys = ("pk", "name", "is_superuser")
+        return {**{k: g[k] for k in keys}, "attributes": copy.deepcopy(g["attributes"]), "group_uuid": g["pk"]}
 
     # -- writes -------------------------------------------------------------------------
     def save_user(self, pk: int | None, body: dict[str, Any]) -> dict[str, Any]:
@@ -229,7 +161,7 @@ class CoreStore:
                 "last_updated": now,
             }
         user = self.users[pk]
-        user.update({k: copy.deepcopy(v) for k, v in body.items() if k in user})
+        user.update({k: copy.deepcopy(v) for k, v in body.items() if k in USER_WRITABLE})
         user["last_updated"] = now
         if "groups" in body:
             wanted = {norm_uuid(g) for g in body["groups"]}
@@ -240,25 +172,17 @@ class CoreStore:
     def delete_user(self, pk: int) -> None:
         self.user(pk)
         del self.users[pk]
+        self.passwords.pop(pk, None)
         for g in self.groups.values():
             _set_member(g, pk, False)
 
     def save_group(self, pk: str | None, body: dict[str, Any]) -> dict[str, Any]:
-        """Create or update a group from a validated ``GroupRequest`` body."""
+        """Create or update a group from a validated ``GroupRequest`` body; ``children`` (2025.8)
+        makes exactly the named groups children of this one when given."""
         require_uuids(body, ("roles",))
-        errors: dict[str, list[str]] = {}
         parent = body.get("parent", self.groups[pk]["parent"] if pk else None)
         parent = None if parent is None else norm_uuid(parent)
-        if parent is not None and (parent not in self.groups or parent == pk):
-            errors["parent"] = missing_pk(parent)
-        bad = [u for u in body.get("users", []) if u not in self.users]
-        if bad:
-            errors["users"] = missing_pk(bad[0])
-        name = body.get("name", self.groups[pk]["name"] if pk else "")
-        if parent is not None and any(
-            g["name"] == name and g["parent"] == parent and g["pk"] != pk for g in self.groups.values()
-        ):
-            errors["non_field_errors"] = ["The fields name, parent must make a unique set."]
+        errors = self._group_errors(pk, body, parent)
         if errors:
             raise BadRequest("Invalid group", fields=errors)
         if pk is None:
@@ -273,10 +197,52 @@ class CoreStore:
                 "users": [],
             }
         group = self.groups[pk]
-        group.update({k: copy.deepcopy(v) for k, v in body.items() if k in group})
-        group["parent"] = None if parent is None else str(parent)
+        group.update({k: copy.deepcopy(v) for k, v in body.items() if k in GROUP_WRITABLE})
+        group["parent"] = parent
         group["users"] = list(dict.fromkeys(group["users"]))
+        if "children" in body:
+            self._set_children(pk, {norm_uuid(c) for c in body["children"]})
         return group
+
+    def _group_errors(self, pk: str | None, body: dict[str, Any], parent: str | None) -> dict[str, list[str]]:
+        """DRF field errors: unknown parent, users or children; a parent or child closing a cycle
+        (authentik ``validate_parent``: "Cannot set group as parent of itself."); a name taken
+        under the same parent (``unique_together``, docs/vendor-facts.md A5)."""
+        errors: dict[str, list[str]] = {}
+        if parent is not None and (parent not in self.groups or parent == pk):
+            errors["parent"] = missing_pk(parent)
+        elif parent is not None and pk is not None and pk in self._ancestors(parent):
+            errors["parent"] = ["Cannot set group as parent of itself."]
+        bad = [u for u in body.get("users", []) if u not in self.users]
+        if bad:
+            errors["users"] = missing_pk(bad[0])
+        children = [norm_uuid(c) for c in body.get("children") or []]
+        missing = [c for c in children if c not in self.groups]
+        if missing:
+            errors["children"] = missing_pk(missing[0])
+        elif set(children) & ({pk} | self._ancestors(parent)):
+            errors["children"] = ["Cannot set group as parent of itself."]
+        name = body.get("name", self.groups[pk]["name"] if pk else "")
+        if parent is not None and any(
+            g["name"] == name and g["parent"] == parent and g["pk"] != pk for g in self.groups.values()
+        ):
+            errors["non_field_errors"] = ["The fields name, parent must make a unique set."]
+        return errors
+
+    def _ancestors(self, pk: str | None) -> set[str]:
+        """``pk`` and every group above it."""
+        found: set[str] = set()
+        while pk is not None and pk not in found and pk in self.groups:
+            found.add(pk)
+            pk = self.groups[pk]["parent"]
+        return found
+
+    def _set_children(self, pk: str, children: set[str]) -> None:
+        for g in self.groups.values():
+            if g["pk"] in children:
+                g["parent"] = pk
+            elif g["parent"] == pk:
+                g["parent"] = None
 
     def delete_group(self, pk: str) -> None:
         """Children keep existing with ``parent`` null (``on_delete=SET_NULL``)."""
@@ -290,13 +256,8 @@ class CoreStore:
         """``add_user`` / ``remove_user``: 404 ``User not found`` for an unknown user."""
         group = self.group(group_pk)
         if user_pk not in self.users:
-            raise NotFound("User not found")
+            raise NotFound("Not found.")
         _set_member(group, user_pk, member)
-
-
-def num_pk(pk: str) -> int:
-    """``Group.num_pk``: the first 5 digits of the uuid's integer value."""
-    return int(str(uuid.UUID(pk).int)[:5])
 
 
 def _set_member(group: dict[str, Any], user_pk: int, member: bool) -> None:

@@ -11,8 +11,9 @@ import copy
 import uuid
 from typing import Any
 
-from mockserver.domain.authentik.core import CoreStore, is_uuid, missing_pk, require_uuids
+from mockserver.domain.authentik.core import CoreStore
 from mockserver.domain.authentik.paging import order, paginate, search
+from mockserver.domain.authentik.values import is_uuid, missing_pk, require_uuids
 from mockserver.domain.errors import BadRequest, NotFound
 
 LINK_KEY = {"user": "user", "group": "group"}

@@ -11,9 +11,10 @@ import copy
 import uuid
 from typing import Any
 
-from mockserver.domain.authentik.core import SERVICE_ACCOUNT_TYPES, CoreStore, is_uuid, iso, missing_pk, require_uuids
+from mockserver.domain.authentik.core import CoreStore
 from mockserver.domain.authentik.links import LINK_KEY, ConnectionsMixin
 from mockserver.domain.authentik.paging import order, paginate, search
+from mockserver.domain.authentik.values import SERVICE_ACCOUNT_TYPES, is_uuid, iso, missing_pk, require_uuids
 from mockserver.domain.context import VendorContext
 from mockserver.domain.errors import BadRequest, NotFound
 
@@ -84,6 +85,27 @@ class AuthentikState(ConnectionsMixin):
     def user_used_by(self, pk: int) -> list[dict[str, Any]]:
         self.core.user(pk)
         return self.object_used_by("user", pk)
+
+    def group_used_by(self, pk: str) -> list[dict[str, Any]]:
+        """The group's connections (``cascade``) and the providers filtering on it (``set_null``)."""
+        group = self.core.group(pk)
+        providers = [
+            {
+                "app": "authentik_providers_scim",
+                "model_name": "scimprovider",
+                "pk": str(p["pk"]),
+                "name": p["name"],
+                "action": "set_null",
+            }
+            for p in self.providers.values()
+            if p["filter_group"] == group["pk"]
+        ]
+        return self.object_used_by("group", group["pk"]) + providers
+
+    def link_used_by(self, kind: str, link_id: str) -> list[dict[str, Any]]:
+        """Nothing refers to a connection."""
+        self.get_link(kind, link_id)
+        return []
 
     # -- providers ----------------------------------------------------------------------
     def provider(self, pk: int) -> dict[str, Any]:

@@ -51,7 +51,10 @@ class ResolutionState:
     def load(self, data: dict[str, Any]) -> None:
         """Replace everything; an empty section gives one connector syncing from ``resolution-upstream``.
 
-        A malformed section raises :class:`BadRequest` and leaves the state as it was.
+        ``initialSync: true`` (mock-only seed key) runs one full sync of every connector at load, as
+        an install that has been set up and synced once (the default seed: seed page 002's
+        ``syncstatus`` answers before any sync was started). A malformed section raises
+        :class:`BadRequest` and leaves the state as it was.
         """
         try:
             parsed = _parse(data)
@@ -63,6 +66,9 @@ class ResolutionState:
         self.next_status_id = int(data.get("nextSyncStatusId") or max([0, *self.statuses]) + 1)
         for connector in self.connectors.values():
             self.load_tenant(connector)
+        if data.get("initialSync"):
+            for connector_id in list(self.connectors):
+                self.sync_now(connector_id)
 
     def export(self) -> dict[str, Any]:
         """JSON-able state; :meth:`load` of it round-trips."""

@@ -152,6 +152,25 @@ class UserGroups:
             group["modifiedDate"] = self.state.now()
         return {}
 
+    def for_assets(self, asset_ids: list[str]) -> Json:
+        """``GetUserGroupsForAssets``: the groups granted any of the assets (``allAssets`` or a listed
+        id), by name, and the roles those groups carry. Inferred (the protos say only "Retrieves user
+        groups for a list of assets"): ``asset_ids`` is REQUIRED, so none is INVALID_ARGUMENT."""
+        wanted = {require_uuid(a, "asset_ids") for a in asset_ids}
+        if not wanted:
+            raise BadRequest("asset_ids: value is required")
+        groups = sorted(
+            (
+                g
+                for g in self.state.groups.values()
+                if g["resources"]["allAssets"] or wanted & set(g["resources"]["assetIds"])
+            ),
+            key=lambda g: g["name"],
+        )
+        role_ids = {g["roleId"] for g in groups}
+        roles = [dict(r) for r in self.state.roles if r["roleId"] in role_ids]
+        return {"userGroups": [group_view(g) for g in groups], "roles": roles}
+
     # -- validation -------------------------------------------------------------------------
 
     def _check_formats(self, data: Json) -> None:

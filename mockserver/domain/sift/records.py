@@ -130,6 +130,10 @@ class SiftRecords:
         self.users = {u["userId"]: _user_record(u) for u in merged["users"]}
         self.groups = {g["userGroupId"]: _group_record(g) for g in merged["groups"]}
         self.external_sync = merged.get("externalSync")
+        if self.external_sync is not None:
+            # Enabled (by Sift staff, docs/vendor-facts.md B2): the org's SCIM server exists even
+            # before its first token.
+            self.context.directories.ensure(str(self.external_sync["tenant"]))
         self.tokens = list(merged.get("tokens") or [])
         self.runs = list(merged.get("runs") or [])
 

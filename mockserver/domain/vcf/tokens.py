@@ -1,4 +1,5 @@
-"""SDDC Manager API tokens: ``POST /v1/tokens`` and ``PATCH /v1/tokens/access-token/refresh``.
+"""SDDC Manager API tokens: ``POST /v1/tokens``, ``PATCH /v1/tokens/access-token/refresh`` and
+``DELETE /v1/tokens/refresh-token``.
 
 Sources: VCF API guide "Tokens" (developer.broadcom.com/xapis/vmware-cloud-foundation-api/latest/tokens)
 and PowerVCF ``Request-VCFToken`` / ``checkVCFToken``. The access token is a JWT whose claims
@@ -79,6 +80,11 @@ class TokenStore:
         if entry is None or now >= entry["exp"]:
             raise vcf_error(NotFound, "Refresh token not found", "REFRESH_TOKEN_NOT_FOUND")
         return self._issue(entry["sub"], now)
+
+    def invalidate_refresh(self, refresh_id: str) -> None:
+        """``DELETE /v1/tokens/refresh-token``: the id stops refreshing; unknown ids are a no-op
+        (Inferred: the vendor declares only 204)."""
+        self.refresh.pop(refresh_id, None)
 
     def verify(self, token: str) -> dict[str, Any] | None:
         """Token info for a live access token, else None (→ 401)."""
