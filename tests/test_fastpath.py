@@ -134,7 +134,7 @@ REQUESTS: list[tuple[str, str, dict[str, str], Any]] = [
     ("GET", "/authentik/api/v3/core/users/?page=0", BEARER, None),
     ("GET", "/authentik/api/v3/core/users/?page_size=abc", BEARER, None),
     ("POST", "/authentik/api/v3/core/users/", JSON_HEADERS, '{"username": 5}'),
-    ("POST", "/sift/api/v1/external-sync", JSON_HEADERS, '{"unexpected": true}'),
+    ("POST", "/sift/api/v1/external-sync", JSON_HEADERS, "[1, 2]"),
     ("GET", "/sift/api/v2/users?pageSize=-4", BEARER, None),
     ("POST", "/vcf/v1/tokens", {"Content-Type": "application/json"}, '{"username": 5, "password": []}'),
     ("GET", "/vcf/v1/identity-providers/not-a-uuid", BEARER, None),
