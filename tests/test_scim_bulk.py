@@ -6,6 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mockserver.domain.clock import Clock
+from mockserver.domain.scim import Directory, bulk
 
 BASE = "/scim/default/v2"
 AUTH = {"Authorization": "Bearer idsync-token"}
@@ -298,3 +303,61 @@ def test_malformed_requests_are_400(idsync_client, body: dict[str, Any]) -> None
 
 def test_empty_job_is_an_empty_answer(idsync_client) -> None:
     assert run_bulk(idsync_client) == []
+
+
+def test_a_cycle_group_deleted_in_between_is_no_500(idsync_client) -> None:
+    results = run_bulk(
+        idsync_client,
+        post_group("a", "A", "bulkId:b"),
+        {"method": "DELETE", "path": "/Groups/bulkId:a"},
+        post_group("b", "B", "bulkId:a"),
+    )
+    # A is created without B, deleted by the second operation, so B cannot name it (lenient: dropped)
+    # and A's members cannot be added any more: its operation answers 404, never a 500
+    assert [r["status"] for r in results] == ["404", "204", "201"]
+    assert groups(idsync_client) == {"B": set()}
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 3) | st.sampled_from(["", "x", "bulkId:a", "bulkId:b", "/Users"]),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["value", "members", "op"]), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+OPERATION = st.fixed_dictionaries(
+    {
+        "method": st.sampled_from(["POST", "PUT", "PATCH", "DELETE", "post", "GET"]),
+        "path": st.sampled_from(["/Users", "/Groups", "/Groups/bulkId:a", "/Users/bulkId:b", "/Users/x", "/Nope", ""]),
+    },
+    optional={
+        "bulkId": st.sampled_from(["a", "b", "c"]),
+        "version": st.sampled_from(['W/"1"', "*"]),
+        "data": st.one_of(
+            JSON,
+            st.builds(lambda m: {"schemas": [GROUP], "displayName": "G", "members": m}, JSON),
+            st.builds(lambda n: {"schemas": [USER], "userName": n}, st.sampled_from(["u", "v", ""])),
+        ),
+    },
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(OPERATION, JSON), max_size=6), st.none() | st.integers(1, 3))
+def test_any_bulk_job_answers_each_operation_without_a_server_error(
+    operations: list[Any], fail_on_errors: int | None
+) -> None:
+    """Whatever the operations, each answer is a client status (never 5xx), the answers follow the
+    request order, and the directory holds only what the successful operations made."""
+    directory = Directory("t", Clock())
+    body = {"schemas": [BULK_REQUEST], "Operations": operations, "failOnErrors": fail_on_errors}
+    outcomes = bulk.run(directory, body, 100)
+    assert len(outcomes) <= len(operations)
+    assert all(o.status in (200, 201, 204) or 400 <= o.status < 500 for o in outcomes)
+    assert all((o.error is None) == (o.status < 400) for o in outcomes)
+    if fail_on_errors is not None:
+        assert sum(o.error is not None for o in outcomes) <= fail_on_errors
+    created = {o.resource["id"] for o in outcomes if o.status == 201 and o.resource}
+    deleted = {o.location.rsplit("/", 1)[1] for o in outcomes if o.status == 204 and o.location}
+    held = {r["id"] for r in [*directory.users(), *directory.groups()]}
+    assert held == created - deleted

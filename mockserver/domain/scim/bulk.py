@@ -11,6 +11,7 @@ operation of the job creates (§3.7.2); the reference ordering and cycles are ``
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,7 @@ from mockserver.domain.errors import (
     BadRequest,
     DomainError,
     InvalidSyntax,
+    NotFound,
     NotImplementedByMock,
     PayloadTooLarge,
 )
@@ -129,7 +131,8 @@ class _Job:
         outcome.status, outcome.error, outcome.resource = err.status, err, None
         if op.completes is not None:  # the first step created the group: the operation fails as a whole
             self.created.pop(op.bulk_id or "", None)
-            self.directory.delete_group(op.completes)
+            with contextlib.suppress(NotFound):  # unless an operation in between deleted it already
+                self.directory.delete_group(op.completes)
             outcome.location = outcome.version = None
 
     def _dispatch(self, op: Operation, outcome: Outcome) -> None:
