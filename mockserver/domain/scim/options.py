@@ -59,9 +59,9 @@ class TenantOptions:
     ``members``: a group member naming an id the tenant does not hold, or typed as the other
     resource type. RFC 7644 §3.12 would allow 400 ``invalidValue``, but identity providers treat
     a 400 on a group push as a permanent failure of the whole push, so one stale or
-    not-yet-provisioned member loses every other change (Okta does not retry a 400; reported
-    against SCIM servers, e.g. fleetdm/fleet#52600). ``lenient`` (default) drops such a member,
-    keeps the rest and notes the drop in the request journal; ``strict`` answers 400.
+    not-yet-provisioned member would lose every other change (specs/README.md "scim", "Tenant
+    options", has the evidence). ``lenient`` (default) drops such a member, keeps the rest and
+    notes the drop in the request journal; ``strict`` answers 400.
     """
 
     members: MemberReading = "lenient"
