@@ -252,3 +252,11 @@ def test_root_query_lists_users_and_groups(idsync_client) -> None:
         BASE, params={"filter": 'displayName sw "root"', "sortBy": "displayName"}, headers=AUTH
     ).json()
     assert [r["meta"]["resourceType"] for r in body["Resources"]] == ["User", "Group"] and body["totalResults"] == 2
+
+
+@pytest.mark.parametrize("path", ["/ServiceProviderConfig", "/ResourceTypes", "/ResourceTypes/User", "/Schemas"])
+def test_discovery_ignores_query_parameters(idsync_client, path: str) -> None:
+    """RFC 7644 §4: filter, sort and paging parameters on discovery endpoints "SHALL be ignored"."""
+    plain = idsync_client.get(f"{BASE}{path}", headers=AUTH)
+    params = {"filter": 'id eq "x"', "sortBy": "id", "startIndex": 5, "count": 1, "attributes": "id"}
+    assert idsync_client.get(f"{BASE}{path}", params=params, headers=AUTH).json() == plain.json()

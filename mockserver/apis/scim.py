@@ -217,14 +217,14 @@ class Handlers(BaseHandlers):
         self._dir(tenant).delete_group(id, if_match=request.headers.get("if-match"))
         return _no_content(204)
 
-    # --- root search, discovery ---------------------------------------------------------
+    # --- root search, discovery (RFC 7644 §4: filter, sort and paging parameters are ignored) ---
     async def queryAll(self, tenant: str, **query: Any) -> Reply:
         return self._list(self._dir(tenant).search(ListQuery.parse(query)))
 
     async def searchAll(self, tenant: str, body: dict[str, Any]) -> Reply:
         return self._list(self._dir(tenant).search(ListQuery.parse(body)))
 
-    async def getServiceProviderConfig(self, tenant: str) -> Reply:
+    async def getServiceProviderConfig(self, tenant: str, **ignored: Any) -> Reply:
         directory = self._dir(tenant)
         body_limit = self.runtime.max_body_bytes
         return _reply(discovery.service_provider_config(directory.base_path, directory.options, body_limit))
@@ -238,14 +238,14 @@ class Handlers(BaseHandlers):
                 self.note(text)
         return _reply({"schemas": [bulk.BULK_RESPONSE], "Operations": [_bulk_answer(o) for o in outcomes]})
 
-    async def listResourceTypes(self, tenant: str) -> Reply:
+    async def listResourceTypes(self, tenant: str, **ignored: Any) -> Reply:
         return _reply(discovery.resource_types(self._dir(tenant).base_path))
 
-    async def getResourceType(self, tenant: str, id: str) -> Reply:
+    async def getResourceType(self, tenant: str, id: str, **ignored: Any) -> Reply:
         return _reply(discovery.resource_type(self._dir(tenant).base_path, id))
 
-    async def listSchemas(self, tenant: str) -> Reply:
+    async def listSchemas(self, tenant: str, **ignored: Any) -> Reply:
         return _reply(discovery.schemas(self._dir(tenant).base_path))
 
-    async def getSchema(self, tenant: str, id: str) -> Reply:
+    async def getSchema(self, tenant: str, id: str, **ignored: Any) -> Reply:
         return _reply(discovery.schema(self._dir(tenant).base_path, id))
