@@ -9,7 +9,7 @@ import pytest
 
 from mockserver.domain.clock import Clock
 from mockserver.domain.errors import BadRequest, PreconditionFailed
-from mockserver.domain.scim import Directory, ListQuery
+from mockserver.domain.scim import Directory, ListQuery, TenantOptions
 from mockserver.domain.world import World
 
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
@@ -201,6 +201,12 @@ def test_nested_group_leaves_parent_on_delete() -> None:
     )
     d.delete_group(child["id"])
     assert "members" not in d.get_group(parent["id"])
+    retyped = d.create_group(
+        {"schemas": [GROUP], "displayName": "ok", "members": [{"value": parent["id"], "type": "User"}]}
+    )
+    assert retyped["members"][0]["type"] == "Group"  # lenient default: the server's type wins, with a note
+    assert d.take_notes() == [f"member {parent['id']!r} is a Group, not a User: stored as a Group"]
+    d.options = TenantOptions(members="strict")
     with pytest.raises(BadRequest):
         d.create_group({"schemas": [GROUP], "displayName": "bad", "members": [{"value": parent["id"], "type": "User"}]})
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from mockserver.domain.clock import Clock
 from mockserver.domain.errors import BadRequest, DomainError, InvalidPath, InvalidSyntax, Mutability, NoTarget
-from mockserver.domain.scim import Directory
+from mockserver.domain.scim import Directory, TenantOptions
 
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group"
@@ -146,8 +146,12 @@ def test_group_members_add_remove_by_filter(d: Directory, user: dict[str, Any]) 
     assert len(again["members"]) == 2 and again["meta"]["version"] == g["meta"]["version"]  # no change, no bump
     g = d.patch_group(group["id"], ops({"op": "remove", "path": f'members[value eq "{user["id"]}"]'}))
     assert [m["value"] for m in g["members"]] == [other["id"]]
+    same = d.patch_group(group["id"], ops({"op": "add", "path": "members", "value": [{"value": "ghost"}]}))
+    assert same == g and d.take_notes() == ["member 'ghost' names no user or group of this directory: dropped"]
+    d.options = TenantOptions(members="strict")
     with pytest.raises(BadRequest):
         d.patch_group(group["id"], ops({"op": "add", "path": "members", "value": [{"value": "ghost"}]}))
+    assert d.get_group(group["id"]) == g
     g = d.patch_group(group["id"], ops({"op": "replace", "path": "members", "value": []}))
     assert "members" not in g and d.get_user(other["id"]).get("groups") is None
 

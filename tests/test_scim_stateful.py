@@ -19,24 +19,33 @@ NAMES = st.sampled_from(["ann", "ANN", "bob", "cid", "Dee", "dee"])
 _SHARED: dict[str, Any] = {}
 
 
-def shared_client() -> Any:
-    """One app and test client for every example; each example starts from a reset world."""
+def shared_client(members: str) -> Any:
+    """One app and test client for every example; each example starts from a reset world whose
+    ``default`` tenant reads unknown group members as ``members`` says (admin API tenant options)."""
     if "client" not in _SHARED:
         _SHARED["app"] = app = create_app(validate_responses=True)
         _SHARED["client"] = app.test_client().__enter__()
     _SHARED["app"].runtime.world.reset()
-    return _SHARED["client"]
+    client = _SHARED["client"]
+    r = client.post("/__admin/tenants", json={"name": "default", "options": {"members": members}}, headers=AUTH)
+    assert r.status_code == 201 and r.json()["options"]["members"] == members, r.text
+    return client
 
 
 class ScimModel(RuleBasedStateMachine):
-    """Model: users id → {userName, title}; groups id → set of member ids; versions per id."""
+    """Model: users id → {userName, title}; groups id → set of member ids; versions per id.
+
+    ``strict`` False is the default tenant option: a member naming an unknown id is dropped; True:
+    the write is 400 ``invalidValue`` and changes nothing.
+    """
 
     users = Bundle("users")
     groups = Bundle("groups")
+    strict = False
 
     def __init__(self) -> None:
         super().__init__()
-        self.client = shared_client()
+        self.client = shared_client("strict" if self.strict else "lenient")
         self.model_users: dict[str, dict[str, Any]] = {}
         self.model_groups: dict[str, set[str]] = {}
         self.versions: dict[str, str] = {}
@@ -95,11 +104,11 @@ class ScimModel(RuleBasedStateMachine):
     def create_group(self, members: list[str]) -> str:
         body = {"schemas": [GROUP], "displayName": "g", "members": [{"value": m} for m in members]}
         r = self.client.post(f"{BASE}/Groups", json=body, headers=AUTH)
-        if any(m not in self.model_users for m in members):
+        if self.strict and any(m not in self.model_users for m in members):
             assert r.status_code == 400 and r.json()["scimType"] == "invalidValue"
             return "missing"
         assert r.status_code == 201, r.text
-        self.model_groups[r.json()["id"]] = set(members)
+        self.model_groups[r.json()["id"]] = {m for m in members if m in self.model_users}
         return str(r.json()["id"])
 
     @rule(group=groups, user=users, add=st.booleans())
@@ -112,8 +121,10 @@ class ScimModel(RuleBasedStateMachine):
         r = self.client.patch(f"{BASE}/Groups/{group}", json={"schemas": [PATCH], "Operations": [op]}, headers=AUTH)
         if group not in self.model_groups:
             assert r.status_code == 404
-        elif add and user not in self.model_users:
+        elif add and user not in self.model_users and self.strict:
             assert r.status_code == 400
+        elif add and user not in self.model_users:
+            assert r.status_code == 200, r.text  # lenient: the unknown member is dropped
         else:
             assert r.status_code == 200, r.text
             (self.model_groups[group].add if add else self.model_groups[group].discard)(user)
@@ -128,8 +139,16 @@ class ScimModel(RuleBasedStateMachine):
         assert {g["id"]: {m["value"] for m in g.get("members", [])} for g in groups} == self.model_groups
 
 
+class StrictScimModel(ScimModel):
+    """The same model on a tenant with ``options.members: strict``."""
+
+    strict = True
+
+
 ScimModel.TestCase.settings = settings(max_examples=10, stateful_step_count=12, deadline=None)
+StrictScimModel.TestCase.settings = settings(max_examples=10, stateful_step_count=12, deadline=None)
 TestScimModel = ScimModel.TestCase
+TestStrictScimModel = StrictScimModel.TestCase
 
 
 def teardown_module() -> None:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from connexion.lifecycle import ConnexionResponse
+
 from mockserver.apis.base import BaseHandlers, ErrorResponse, json_error
 from mockserver.domain.clock import rfc3339
 from mockserver.domain.errors import BadRequest, DomainError
 from mockserver.domain.planted import PlantedFault
+from mockserver.domain.scim import Directory
 
 Reply = tuple[Any, int]
 
@@ -106,24 +109,24 @@ class Handlers(BaseHandlers):
         return {"now": now, "iso": rfc3339(now), "offset": clock.offset, "frozen": clock.frozen_at is not None}
 
     async def list_tenants(self) -> Reply:
-        return {"tenants": [_tenant(n) for n in self.world.directories.names()]}, 200
+        directories = self.world.directories
+        return {"tenants": [_tenant(directories.get(n)) for n in directories.names()]}, 200
 
     async def create_tenant(self, body: dict[str, Any]) -> Reply:
-        directory = self.world.directories.ensure(body["name"])
-        for token in body.get("tokens") or []:
-            directory.add_token(token)
+        directory = self.world.directories.provision(body["name"], body.get("tokens") or [], body.get("options"))
         if self.world.quirk(CREATED_TENANT_UNREADABLE):  # Planted bug: not the name that was stored
-            return _tenant(directory.name + "-x"), 201
-        return _tenant(directory.name), 201
+            return {**_tenant(directory), "name": directory.name + "-x"}, 201
+        return _tenant(directory), 201
 
     async def get_tenant(self, name: str) -> Reply:
-        return _tenant(self.world.directories.get(name).name), 200
+        return _tenant(self.world.directories.get(name)), 200
 
-    async def delete_tenant(self, name: str) -> Reply:
+    async def delete_tenant(self, name: str) -> ConnexionResponse:
         self.world.directories.get(name)
         self.world.directories.drop(name)
-        return None, 204
+        return ConnexionResponse(status_code=204)  # no Content-Type on an empty body (RFC 9110 §15.3.5)
 
 
-def _tenant(name: str) -> dict[str, str]:
-    return {"name": name, "base_path": f"/scim/{name}/v2"}
+def _tenant(directory: Directory) -> dict[str, Any]:
+    """A SCIM tenant as the admin API shows it: name, base path and options (specs/admin.yaml ``Tenant``)."""
+    return {"name": directory.name, "base_path": directory.base_path, "options": directory.options.export()}

@@ -9,17 +9,21 @@ the request's own origin on the way out, so the same world serves any host and p
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from connexion import request
+from connexion.lifecycle import ConnexionResponse
 
 from mockserver.apis.base import BaseHandlers, ErrorResponse, json_error
 from mockserver.domain.errors import DomainError, NotFound
+from mockserver.domain.jsonpolicy import dumps
 from mockserver.domain.scim import (
     FIELD_RENAMED,
     Directory,
     ListQuery,
     Page,
+    bulk,
     discovery,
     etag_matches,
 )
@@ -31,6 +35,7 @@ logging.getLogger("connexion.operations.openapi").setLevel(logging.ERROR)
 SCIM_JSON = "application/scim+json"
 ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error"
 Reply = tuple[Any, int, dict[str, str]]
+T = TypeVar("T")
 
 
 def render_error(err: DomainError) -> ErrorResponse:
@@ -73,6 +78,37 @@ def _reply(body: Any, status: int = 200, etag: str | None = None) -> Reply:
     return _absolute(body, _origin()), status, headers
 
 
+def _no_content(status: int, headers: dict[str, str] | None = None) -> ConnexionResponse:
+    """A 204 or 304: no body and no ``Content-Type`` (RFC 9110 §15.3.5, §15.4.5: a 304 "cannot
+    contain content"). Returned as a response object, because Connexion labels a bare ``None``
+    with the operation's media type."""
+    return ConnexionResponse(status_code=status, headers=headers or {})
+
+
+def _payload_size(body: Any) -> int:
+    """The request body's size in bytes (RFC 7644 §3.7.4 ``maxPayloadSize``): its ``Content-Length``,
+    or for a chunked body the size of its JSON (the server's body limit has already bounded it)."""
+    declared = request.headers.get("content-length") or ""
+    return int(declared) if declared.isdigit() else len(dumps(body).encode())
+
+
+def _bulk_answer(outcome: bulk.Outcome) -> dict[str, Any]:
+    """One operation of a BulkResponse (RFC 7644 §3.7.3): ``status`` as a string, as in the RFC's
+    examples; ``response`` the resource or, for an error, the SCIM error body (§3.12)."""
+    out: dict[str, Any] = {"method": outcome.method, "status": str(outcome.status)}
+    if outcome.bulk_id:
+        out["bulkId"] = outcome.bulk_id
+    if outcome.location:
+        out["location"] = outcome.location
+    if outcome.version:
+        out["version"] = outcome.version
+    if outcome.error is not None:
+        out["response"] = render_error(outcome.error).body
+    elif outcome.resource is not None:
+        out["response"] = outcome.resource
+    return out
+
+
 def _list(page: Page, *, renamed: bool = False) -> Reply:
     body = {
         "schemas": [LIST_RESPONSE],
@@ -102,6 +138,17 @@ class Handlers(BaseHandlers):
     def _dir(self, tenant: str) -> Directory:
         return self.world.directories.get(tenant)
 
+    def _write(self, tenant: str, call: Callable[[Directory], T]) -> T:
+        """``call`` on the tenant; what a lenient tenant option let through goes to the journal."""
+        directory = self._dir(tenant)
+        try:
+            result = call(directory)
+        finally:
+            notes = directory.take_notes()
+        for text in notes:
+            self.note(text)
+        return result
+
     # --- shared verbs ---------------------------------------------------------------------
     def _one(self, tenant: str, resource: dict[str, Any], query: dict[str, Any], status: int = 200) -> Reply:
         """One resource with ``attributes``/``excludedAttributes`` applied, ``ETag`` and (201) ``Location``."""
@@ -113,11 +160,11 @@ class Handlers(BaseHandlers):
             headers["Location"] = _origin() + resource["meta"]["location"]
         return body, code, headers
 
-    def _get(self, tenant: str, resource: dict[str, Any], query: dict[str, Any]) -> Reply:
+    def _get(self, tenant: str, resource: dict[str, Any], query: dict[str, Any]) -> Reply | ConnexionResponse:
         """RFC 7644 §3.14 / RFC 7232 §3.2: ``If-None-Match`` naming the current version → 304."""
         version = resource["meta"]["version"]
         if etag_matches(version, request.headers.get("if-none-match") or "\0"):
-            return None, 304, {"ETag": version}
+            return _no_content(304, {"ETag": version})
         return self._one(tenant, resource, query)
 
     # --- Users ----------------------------------------------------------------------------
@@ -128,24 +175,22 @@ class Handlers(BaseHandlers):
         return self._list(self._dir(tenant).list_users(ListQuery.parse(body)))
 
     async def createUser(self, tenant: str, body: dict[str, Any], **query: Any) -> Reply:
-        return self._one(tenant, self._dir(tenant).create_user(body), query, 201)
+        return self._one(tenant, self._write(tenant, lambda d: d.create_user(body)), query, 201)
 
-    async def getUser(self, tenant: str, id: str, **query: Any) -> Reply:
+    async def getUser(self, tenant: str, id: str, **query: Any) -> Reply | ConnexionResponse:
         return self._get(tenant, self._dir(tenant).get_user(id), query)
 
     async def replaceUser(self, tenant: str, id: str, body: dict[str, Any], **query: Any) -> Reply:
-        return self._one(
-            tenant, self._dir(tenant).replace_user(id, body, if_match=request.headers.get("if-match")), query
-        )
+        if_match = request.headers.get("if-match")
+        return self._one(tenant, self._write(tenant, lambda d: d.replace_user(id, body, if_match=if_match)), query)
 
     async def patchUser(self, tenant: str, id: str, body: dict[str, Any], **query: Any) -> Reply:
-        return self._one(
-            tenant, self._dir(tenant).patch_user(id, body, if_match=request.headers.get("if-match")), query
-        )
+        if_match = request.headers.get("if-match")
+        return self._one(tenant, self._write(tenant, lambda d: d.patch_user(id, body, if_match=if_match)), query)
 
-    async def deleteUser(self, tenant: str, id: str, **headers: Any) -> Reply:
+    async def deleteUser(self, tenant: str, id: str, **headers: Any) -> ConnexionResponse:
         self._dir(tenant).delete_user(id, if_match=request.headers.get("if-match"))
-        return None, 204, {}
+        return _no_content(204)
 
     # --- Groups ---------------------------------------------------------------------------
     async def listGroups(self, tenant: str, **query: Any) -> Reply:
@@ -155,43 +200,52 @@ class Handlers(BaseHandlers):
         return self._list(self._dir(tenant).list_groups(ListQuery.parse(body)))
 
     async def createGroup(self, tenant: str, body: dict[str, Any], **query: Any) -> Reply:
-        return self._one(tenant, self._dir(tenant).create_group(body), query, 201)
+        return self._one(tenant, self._write(tenant, lambda d: d.create_group(body)), query, 201)
 
-    async def getGroup(self, tenant: str, id: str, **query: Any) -> Reply:
+    async def getGroup(self, tenant: str, id: str, **query: Any) -> Reply | ConnexionResponse:
         return self._get(tenant, self._dir(tenant).get_group(id), query)
 
     async def replaceGroup(self, tenant: str, id: str, body: dict[str, Any], **query: Any) -> Reply:
-        return self._one(
-            tenant, self._dir(tenant).replace_group(id, body, if_match=request.headers.get("if-match")), query
-        )
+        if_match = request.headers.get("if-match")
+        return self._one(tenant, self._write(tenant, lambda d: d.replace_group(id, body, if_match=if_match)), query)
 
     async def patchGroup(self, tenant: str, id: str, body: dict[str, Any], **query: Any) -> Reply:
-        return self._one(
-            tenant, self._dir(tenant).patch_group(id, body, if_match=request.headers.get("if-match")), query
-        )
+        if_match = request.headers.get("if-match")
+        return self._one(tenant, self._write(tenant, lambda d: d.patch_group(id, body, if_match=if_match)), query)
 
-    async def deleteGroup(self, tenant: str, id: str, **headers: Any) -> Reply:
+    async def deleteGroup(self, tenant: str, id: str, **headers: Any) -> ConnexionResponse:
         self._dir(tenant).delete_group(id, if_match=request.headers.get("if-match"))
-        return None, 204, {}
+        return _no_content(204)
 
-    # --- root search, discovery ---------------------------------------------------------
+    # --- root search, discovery (RFC 7644 §4: filter, sort and paging parameters are ignored) ---
     async def queryAll(self, tenant: str, **query: Any) -> Reply:
         return self._list(self._dir(tenant).search(ListQuery.parse(query)))
 
     async def searchAll(self, tenant: str, body: dict[str, Any]) -> Reply:
         return self._list(self._dir(tenant).search(ListQuery.parse(body)))
 
-    async def getServiceProviderConfig(self, tenant: str) -> Reply:
-        return _reply(discovery.service_provider_config(self._dir(tenant).base_path))
+    async def getServiceProviderConfig(self, tenant: str, **ignored: Any) -> Reply:
+        directory = self._dir(tenant)
+        body_limit = self.runtime.max_body_bytes
+        return _reply(discovery.service_provider_config(directory.base_path, directory.options, body_limit))
 
-    async def listResourceTypes(self, tenant: str) -> Reply:
+    # --- bulk (RFC 7644 §3.7) -------------------------------------------------------------
+    async def bulk(self, tenant: str, body: dict[str, Any]) -> Reply:
+        size = _payload_size(body)
+        outcomes = self._write(tenant, lambda d: bulk.run(d, body, size))
+        for outcome in outcomes:
+            for text in outcome.notes:
+                self.note(text)
+        return _reply({"schemas": [bulk.BULK_RESPONSE], "Operations": [_bulk_answer(o) for o in outcomes]})
+
+    async def listResourceTypes(self, tenant: str, **ignored: Any) -> Reply:
         return _reply(discovery.resource_types(self._dir(tenant).base_path))
 
-    async def getResourceType(self, tenant: str, id: str) -> Reply:
+    async def getResourceType(self, tenant: str, id: str, **ignored: Any) -> Reply:
         return _reply(discovery.resource_type(self._dir(tenant).base_path, id))
 
-    async def listSchemas(self, tenant: str) -> Reply:
+    async def listSchemas(self, tenant: str, **ignored: Any) -> Reply:
         return _reply(discovery.schemas(self._dir(tenant).base_path))
 
-    async def getSchema(self, tenant: str, id: str) -> Reply:
+    async def getSchema(self, tenant: str, id: str, **ignored: Any) -> Reply:
         return _reply(discovery.schema(self._dir(tenant).base_path, id))

@@ -4,7 +4,8 @@
 users, groups and bearer tokens. Modules: ``schema`` (attribute definitions), ``paths`` and
 ``filter`` (RFC 7644 §3.4.2.2 grammar), ``evaluate``, ``query`` (paging, sorting, projection),
 ``listing``, ``validate``, ``patchop`` (reading PatchOp requests and paths, §3.5.2), ``patch``
-(applying them), ``members``, ``directory`` (the store), ``tenants``, ``discovery``.
+(applying them), ``members``, ``options`` (per-tenant choices), ``directory`` (the store),
+``tenants``, ``bulk`` (§3.7), ``discovery``.
 ``dialect`` names how another server reads SCIM: StackSpot's store
 (``mockserver.domain.stackspot``) uses these same modules in its own dialect.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 from mockserver.domain.planted import PlantedFault
 from mockserver.domain.scim.directory import Directory, check_etag, etag_matches
 from mockserver.domain.scim.listing import Page
+from mockserver.domain.scim.options import TenantOptions
 from mockserver.domain.scim.query import ListQuery
 from mockserver.domain.scim.tenants import Directories
 
@@ -24,6 +26,7 @@ __all__ = [
     "Directory",
     "ListQuery",
     "Page",
+    "TenantOptions",
     "check_etag",
     "etag_matches",
 ]

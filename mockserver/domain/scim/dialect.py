@@ -98,8 +98,9 @@ class Dialect:
     (RFC 7643 §3) and kept, or ignored (elimity writes ``schemas`` itself on the way out)."""
 
     empty_values: Literal["unassigned", "kept"] = "unassigned"
-    """Empty arrays and objects in a body: unassigned and dropped (RFC 7643 §2.5), or stored as
-    sent (elimity stores the attributes its ``Validate`` returns, empty ones included)."""
+    """Empty arrays, objects and optional strings in a body: unassigned and dropped (RFC 7643
+    §2.5 for arrays; an empty string matches no ``pr`` filter either, RFC 7644 §3.4.2.2), or
+    stored as sent (elimity stores the attributes its ``Validate`` returns, empty ones included)."""
 
     multi_values: Literal["as sent", "distinct"] = "as sent"
     """A multi-valued attribute keeps its values as sent, or holds each value once (complex

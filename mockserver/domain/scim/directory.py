@@ -22,6 +22,7 @@ from mockserver.domain.errors import Conflict, DomainError, NotFound, Preconditi
 from mockserver.domain.scim.evaluate import index_keys
 from mockserver.domain.scim.listing import Page, list_resources
 from mockserver.domain.scim.members import MemberIndex
+from mockserver.domain.scim.options import TenantOptions
 from mockserver.domain.scim.patch import apply_patch
 from mockserver.domain.scim.patchop import Operation, read_operations
 from mockserver.domain.scim.query import ListQuery, _clone, project
@@ -53,6 +54,13 @@ class Directory:
         }  # not unique (RFC 7643 §3.1)
         self.members = MemberIndex()
         self._version = 0
+        self.options = TenantOptions()
+        self.notes: list[str] = []  # what a lenient option let through, for the request journal
+
+    def take_notes(self) -> list[str]:
+        """The notes of the writes since the last call (``options.TenantOptions``), then forget them."""
+        notes, self.notes = self.notes, []
+        return notes
 
     # --- tokens (RFC 6750 §3.1) -------------------------------------------------------
     def add_token(self, token: str, expires_at: float | None = None) -> None:
@@ -171,16 +179,18 @@ class Directory:
         self._index(rtype, resource)
 
     def check_all_members(self) -> None:
-        """After a seed load: every group member must exist (400 ``invalidValue`` otherwise)."""
+        """After a seed load: every group member must exist (400 ``invalidValue`` otherwise), whatever
+        the tenant's ``members`` option: a seed or an import is written by hand, so a typo fails loudly."""
         for group in self._groups.values():
             if group.get("members"):
-                group["members"] = self.members.resolve(group["members"], self._users, self._groups)
+                group["members"] = self.members.resolve(group["members"], self._users, self._groups)[0]
 
     def export(self) -> dict[str, Any]:
-        """Seed-shaped copy: ``{tokens, users, groups}`` with ids, meta and versions."""
+        """Seed-shaped copy: ``{tokens, options, users, groups}`` with ids, meta and versions."""
         tokens: list[Any] = [t if exp is None else {"token": t, "expires_at": exp} for t, exp in self.tokens.items()]
         return {
             "tokens": tokens,
+            "options": self.options.export(),
             "users": [_clone(u) for u in self._users.values()],
             "groups": [_clone(g) for g in self._groups.values()],
         }
@@ -269,9 +279,14 @@ class Directory:
             if owner is not None and (old is None or owner != old["id"]):
                 raise Conflict(f"userName {resource['userName']!r} is already taken")
         else:
-            resource_members = self.members.resolve(resource.get("members") or [], self._users, self._groups)
+            resource_members, notes = self.members.resolve(
+                resource.get("members") or [], self._users, self._groups, strict=self.options.strict_members
+            )
+            self.notes += notes
             if resource_members:
                 resource["members"] = resource_members
+            else:
+                resource.pop("members", None)
 
     def _commit(self, rtype: ResourceType, resource: dict[str, Any], old: dict[str, Any] | None) -> None:
         """The one place a change lands: new ``lastModified`` and ``meta.version`` (RFC 7644 §3.14)."""

@@ -1,7 +1,7 @@
 """Discovery endpoints (RFC 7644 §4, RFC 7643 §5-§7): what this directory really supports.
 
-The ServiceProviderConfig is derived from the same constants the directory uses
-(``MAX_RESULTS``), and ``/Schemas`` and ``/ResourceTypes`` from the schema data that drives
+The ServiceProviderConfig is derived from the same constants and tenant options the directory
+uses (``MAX_RESULTS``, ``TenantOptions.bulk``), and ``/Schemas`` and ``/ResourceTypes`` from the schema data that drives
 validation and filtering, so the advertisement cannot drift from the behaviour.
 """
 
@@ -10,21 +10,29 @@ from __future__ import annotations
 from typing import Any
 
 from mockserver.domain.errors import NotFound
+from mockserver.domain.scim.options import TenantOptions
 from mockserver.domain.scim.query import MAX_RESULTS
 from mockserver.domain.scim.schema import LIST_RESPONSE, RESOURCE_TYPES, SCHEMAS, SPC_SCHEMA
 
 DOCS = "https://datatracker.ietf.org/doc/html/rfc7644"
 
 
-def service_provider_config(base_path: str) -> dict[str, Any]:
-    """RFC 7643 §5: patch, filter, sort and etag supported; bulk and changePassword not."""
+def service_provider_config(base_path: str, options: TenantOptions, body_limit: int) -> dict[str, Any]:
+    """RFC 7643 §5 for one tenant: patch, filter, sort, etag and changePassword supported (a
+    ``password`` can be set by PUT and PATCH); bulk as the tenant's options say, its payload
+    limit never above ``body_limit`` (the server's request-size limit, which applies first)."""
+    bulk = options.bulk
     return {
         "schemas": [SPC_SCHEMA],
         "documentationUri": DOCS,
         "patch": {"supported": True},
-        "bulk": {"supported": False, "maxOperations": 0, "maxPayloadSize": 0},
+        "bulk": {
+            "supported": bulk.supported,
+            "maxOperations": bulk.max_operations if bulk.supported else 0,
+            "maxPayloadSize": min(bulk.max_payload_size, body_limit) if bulk.supported else 0,
+        },
         "filter": {"supported": True, "maxResults": MAX_RESULTS},
-        "changePassword": {"supported": False},
+        "changePassword": {"supported": True},
         "sort": {"supported": True},
         "etag": {"supported": True},
         "authenticationSchemes": [

@@ -38,22 +38,30 @@ class MemberIndex:
         return list(self._groups_of.get(member_id, {}))
 
     @staticmethod
-    def resolve(members: list[dict[str, Any]], users: dict[str, Any], groups: dict[str, Any]) -> list[dict[str, Any]]:
-        """Members deduplicated by ``value``, each naming an existing user or group, typed.
+    def resolve(
+        members: list[dict[str, Any]], users: dict[str, Any], groups: dict[str, Any], *, strict: bool = True
+    ) -> tuple[list[dict[str, Any]], list[str]]:
+        """Members deduplicated by ``value``, each naming an existing user or group, typed; and notes.
 
-        Inferred: a member that names no resource is 400 ``invalidValue`` (RFC 7644 §3.12:
-        "a required value was missing, or the value specified was not compatible").
+        A member that names no resource of the tenant, or whose ``type`` names the other resource
+        type: ``strict`` raises 400 ``invalidValue`` (RFC 7644 §3.12: "the value specified was not
+        compatible"); otherwise the member is dropped (unknown id) or retyped (wrong ``type``)
+        and a note says so (the tenant option ``members``, ``options.TenantOptions``).
         """
         out: dict[str, dict[str, Any]] = {}
+        notes: list[str] = []
         for m in members:
             value = m["value"]
             kind = "User" if value in users else "Group" if value in groups else None
             if kind is None:
-                raise BadRequest(f"Member {value!r} is not a user or group of this directory")
+                _refuse(strict, f"Member {value!r} is not a user or group of this directory")
+                notes.append(f"member {value!r} names no user or group of this directory: dropped")
+                continue
             if m.get("type") not in (None, kind):
-                raise BadRequest(f"Member {value!r} is a {kind}, not a {m['type']}")
+                _refuse(strict, f"Member {value!r} is a {kind}, not a {m['type']}")
+                notes.append(f"member {value!r} is a {kind}, not a {m['type']}: stored as a {kind}")
             out[value] = {"value": value, "type": kind}
-        return list(out.values())
+        return list(out.values()), notes
 
     @staticmethod
     def render(
@@ -78,3 +86,8 @@ class MemberIndex:
             for gid in self._groups_of.get(user_id, {})
             if gid in groups
         ]
+
+
+def _refuse(strict: bool, detail: str) -> None:
+    if strict:
+        raise BadRequest(detail)

@@ -11,13 +11,14 @@ and checked by ``patchop.read_operations``; this module only applies them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from mockserver.domain.errors import BadRequest, Mutability, NoTarget
 from mockserver.domain.scim.patchop import Operation, Target, parse_path
 from mockserver.domain.scim.paths import Resolved
 from mockserver.domain.scim.query import _clone
-from mockserver.domain.scim.schema import Attr, ResourceType
+from mockserver.domain.scim.schema import SCHEMAS, Attr, ResourceType
 from mockserver.domain.scim.validate import check_single, check_value, normalize_complex_level
 
 
@@ -72,7 +73,7 @@ def _apply(work: dict[str, Any], kind: str, target: Target, value: Any, has_valu
     res = target.res
     if res.attr is None:  # a whole extension object
         ext = _ext_schema_value(res, value, kind)
-        _merge_ext(work, res.ext or "", ext, kind)
+        _merge_ext(work, res.ext or "", ext, kind, value)
         return
     _check_mutable(res.attr if res.sub is None else res.sub, res.attr)
     if target.sub is not None:
@@ -120,8 +121,8 @@ def _apply_attr(container: dict[str, Any], kind: str, attr: Attr, value: Any) ->
             existing = container.get(attr.name) or []
             items = existing + [i for i in items if i not in existing]
         _set(container, attr.name, _one_primary(items))
-    elif attr.type == "complex" and isinstance(container.get(attr.name), dict):
-        merged = {**container[attr.name], **(check_single(attr, value) or {})}
+    elif attr.type == "complex" and isinstance(container.get(attr.name), dict) and isinstance(value, dict):
+        merged = _merged(container[attr.name], value, check_single(attr, value) or {}, attr.child)
         _set(container, attr.name, merged)
     else:
         _set(container, attr.name, check_single(attr, value))
@@ -202,18 +203,29 @@ def _set(container: dict[str, Any], name: str, value: Any) -> None:
 def _ext_schema_value(res: Resolved, value: Any, kind: str) -> dict[str, Any]:
     if kind == "remove":
         return {}
-    from mockserver.domain.scim.schema import SCHEMAS
-
     return normalize_complex_level(value, SCHEMAS[res.ext or ""], res.ext or "")
 
 
-def _merge_ext(work: dict[str, Any], urn: str, value: dict[str, Any], kind: str) -> None:
+def _merged(
+    current: dict[str, Any], raw: dict[str, Any], checked: dict[str, Any], lookup: Callable[[str], Attr | None]
+) -> dict[str, Any]:
+    """``current`` updated with ``checked`` (the checked form of ``raw``); a sub-attribute ``raw`` sends
+    as null or empty is unassigned (RFC 7643 §2.5), so it leaves ``current`` too."""
+    merged = {**current, **checked}
+    for key, value in raw.items():
+        sub = lookup(key) if isinstance(key, str) else None
+        if sub is not None and value in (None, "", [], {}):
+            merged.pop(sub.name, None)
+    return merged
+
+
+def _merge_ext(work: dict[str, Any], urn: str, value: dict[str, Any], kind: str, raw: Any = None) -> None:
     if kind == "remove":
         work.pop(urn, None)
         if urn in work["schemas"]:
             work["schemas"].remove(urn)
         return
-    merged = {**(work.get(urn) or {}), **value}
+    merged = _merged(work.get(urn) or {}, raw if isinstance(raw, dict) else {}, value, SCHEMAS[urn].attr)
     if merged:
         work[urn] = merged
         if urn not in work["schemas"]:

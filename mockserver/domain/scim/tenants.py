@@ -12,6 +12,7 @@ from typing import Any
 from mockserver.domain.clock import Clock
 from mockserver.domain.errors import NotFound
 from mockserver.domain.scim.directory import Directory
+from mockserver.domain.scim.options import TenantOptions
 from mockserver.domain.scim.schema import GROUP_TYPE, USER_TYPE
 
 
@@ -36,6 +37,17 @@ class Directories:
             self._by_name[name] = Directory(name, self.clock, lambda q: self.quirk(q))
         return self._by_name[name]
 
+    def provision(self, name: str, tokens: list[str], options: dict[str, Any] | None = None) -> Directory:
+        """Create the tenant ``name`` if missing, accept ``tokens``, and replace its options when
+        ``options`` is given (admin ``POST /tenants``). Options are checked before anything changes."""
+        parsed = None if options is None else TenantOptions.load(options)
+        directory = self.ensure(name)
+        for token in tokens:
+            directory.add_token(token)
+        if parsed is not None:
+            directory.options = parsed
+        return directory
+
     def drop(self, name: str) -> None:
         """Delete the tenant and everything in it."""
         self._by_name.pop(name, None)
@@ -45,15 +57,17 @@ class Directories:
         return sorted(self._by_name)
 
     def load(self, data: dict[str, Any]) -> None:
-        """Replace all tenants from the seed's ``scim`` section (``{tenants: {name: {tokens, users, groups}}}``).
+        """Replace all tenants from a seed's ``scim`` section: ``{tenants: {name: {tokens, options, users, groups}}}``.
 
-        Tokens are strings or ``{token, expires_at}``; users and groups are SCIM resources,
-        with or without ``id``/``meta`` (kept when given, so ``load(export())`` round-trips).
+        Tokens are strings or ``{token, expires_at}``; ``options`` is a
+        :class:`~mockserver.domain.scim.options.TenantOptions` object; users and groups are SCIM
+        resources, with or without ``id``/``meta`` (kept when given, so ``load(export())`` round-trips).
         """
         self._by_name = {}
         for name, tenant in (data.get("tenants") or {}).items():
             directory = self.ensure(str(name))
             tenant = tenant or {}
+            directory.options = TenantOptions.load(tenant.get("options"))
             for token in tenant.get("tokens") or []:
                 if isinstance(token, dict):
                     directory.add_token(str(token["token"]), token.get("expires_at"))

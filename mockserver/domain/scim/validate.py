@@ -5,8 +5,9 @@ RFC 7643 §2.1), type-checked values (§2.3), ``null`` dropped as unassigned (§
 attributes ignored (RFC 7644 §3.3: "SHALL be ignored"), and required attributes present. The
 rest is the server's :class:`~mockserver.domain.scim.dialect.Dialect`: in the RFC reading
 (``/scim``) unknown attributes and schema URNs are 400 ``invalidValue`` (Inferred: RFC 7644
-leaves this to the provider; rejecting them catches client typos) and empty arrays are
-unassigned; elimity-com/scim (StackSpot) drops unknown attributes and keeps empty values.
+leaves this to the provider; rejecting them catches client typos) and empty arrays, objects and
+optional strings are unassigned; elimity-com/scim (StackSpot) drops unknown attributes and keeps
+empty values.
 """
 
 from __future__ import annotations
@@ -101,7 +102,14 @@ def _unknown(dialect: Dialect, message: str) -> None:
 
 
 def normalize_complex_level(value: Any, schema: Schema, where: str, dialect: Dialect = RFC7644) -> dict[str, Any]:
-    """An extension object's attributes, checked like core ones."""
+    """An extension object's attributes, checked like core ones.
+
+    A ``schemas`` member inside the object is ignored: it is no attribute of the extension
+    (RFC 7643 §3: ``schemas`` belongs to the resource), but clients send the extension object
+    whole, ``schemas`` included, as the value of a PATCH whose ``path`` is the extension URN.
+    """
+    if isinstance(value, dict):
+        value = {k: v for k, v in value.items() if k.lower() != "schemas"}
     return _level(value, schema.attr, schema.attributes, where, dialect)
 
 
@@ -175,4 +183,6 @@ def check_single(attr: Attr, value: Any, dialect: Dialect = RFC7644) -> Any:
             raise BadRequest(f"{attr.name} must be an RFC 3339 dateTime") from None
     if attr.required and value == "" and dialect.empty_required_strings == "rejected":
         raise BadRequest(f"{attr.name} must not be empty")
+    if value == "" and not attr.required and dialect.empty_values == "unassigned":
+        return None  # RFC 7643 §2.5: an empty value is unassigned; RFC 7644 §3.4.2.2 ``pr`` agrees
     return value
