@@ -55,43 +55,6 @@ class Operation:
 
 ALL = [Operation(api, method.upper(), path, op) for api, spec in SPECS.items() for method, path, op in operations(spec)]
 
-_NONE_LABELLED = (
-    "204 labelled with the operation's JSON media type: Connexion gives a handler's bare None body the "
-    "operation's media type (mockserver/apis/scim.py answers 204/304 with a response object instead)"
-)
-_VENDORS = f"{_NONE_LABELLED}; the vendor's handler is p11-vendors' to fix (issue 11 point 6)"
-#: Known offenders outside SCIM's files, each a strict xfail until its fix lands (then drop the entry).
-KNOWN: dict[tuple[str, str], str] = {
-    ("vcf", "addExternalIdentityProvider"): (
-        "VCF 'add identity provider' answers 201 with an empty body labelled application/json (issue 11); "
-        "p11-vendors fixes it in VCF's files"
-    ),
-    ("vcf", "updateExternalIdentityProvider"): _VENDORS,
-    ("vcf", "deleteExternalIdentityProvider"): _VENDORS,
-    ("authentik", "providers_scim_destroy"): _VENDORS,
-    ("authentik", "providers_scim_users_destroy"): _VENDORS,
-    ("authentik", "core_users_destroy"): _VENDORS,
-    ("authentik", "core_groups_destroy"): _VENDORS,
-    ("resolution", "delete_directory"): _VENDORS,
-    ("stackspot", "deleteUser"): f"{_NONE_LABELLED}; StackSpot's handler has no owner in phase 2",
-    ("stackspot", "deleteUserInTenant"): f"{_NONE_LABELLED}; StackSpot's handler has no owner in phase 2",
-    ("stackspot", "deleteAction"): f"{_NONE_LABELLED}; StackSpot's handler has no owner in phase 2",
-    ("stackspot", "deleteActionInTenant"): f"{_NONE_LABELLED}; StackSpot's handler has no owner in phase 2",
-    ("admin", "clear_journal"): f"{_NONE_LABELLED}; this part of mockserver/apis/admin.py is p12-state's",
-    ("admin", "clear_faults"): f"{_NONE_LABELLED}; this part of mockserver/apis/admin.py is p12-state's",
-    ("admin", "delete_fault"): f"{_NONE_LABELLED}; this part of mockserver/apis/admin.py is p12-state's",
-}
-
-
-def _param(op: Operation, operation_id: str) -> Any:
-    return pytest.param(
-        op,
-        id=f"{op.api}-{operation_id}",
-        marks=[pytest.mark.xfail(strict=True, reason=KNOWN[(op.api, operation_id)])]
-        if (op.api, operation_id) in KNOWN
-        else [],
-    )
-
 
 def body_findings(response: httpx.Response) -> list[str]:
     """What is wrong with the answer's body and Content-Type (empty when nothing is)."""
@@ -291,7 +254,7 @@ def sweep() -> Any:
         yield Sweep(server.url)
 
 
-@pytest.mark.parametrize("op", [_param(op, op.id) for op in ALL])
+@pytest.mark.parametrize("op", [pytest.param(op, id=f"{op.api}-{op.id}") for op in ALL])
 def test_every_answer_body_matches_its_content_type(sweep: Sweep, op: Operation) -> None:
     assert sweep.findings(op) == []
 

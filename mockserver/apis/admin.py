@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from connexion.lifecycle import ConnexionResponse
-
-from mockserver.apis.base import BaseHandlers, ErrorResponse, json_error
+from mockserver.apis.base import BaseHandlers, ErrorResponse, empty, json_error
 from mockserver.domain.clock import rfc3339
 from mockserver.domain.errors import BadRequest, DomainError
 from mockserver.domain.planted import PlantedFault
@@ -71,7 +69,7 @@ class Handlers(BaseHandlers):
 
     async def clear_journal(self) -> Reply:
         self.runtime.journal.clear()
-        return None, 204
+        return empty(204)
 
     async def list_faults(self) -> Reply:
         return {"faults": self.runtime.faults.list()}, 200
@@ -81,11 +79,11 @@ class Handlers(BaseHandlers):
 
     async def clear_faults(self) -> Reply:
         self.runtime.faults.clear()
-        return None, 204
+        return empty(204)
 
     async def delete_fault(self, faultId: int) -> Reply:
         self.runtime.faults.remove(faultId)
-        return None, 204
+        return empty(204)
 
     async def get_clock(self) -> Reply:
         return self._clock(), 200
@@ -121,10 +119,10 @@ class Handlers(BaseHandlers):
     async def get_tenant(self, name: str) -> Reply:
         return _tenant(self.world.directories.get(name)), 200
 
-    async def delete_tenant(self, name: str) -> ConnexionResponse:
+    async def delete_tenant(self, name: str) -> Any:
         self.world.directories.get(name)
         self.world.directories.drop(name)
-        return ConnexionResponse(status_code=204)  # no Content-Type on an empty body (RFC 9110 §15.3.5)
+        return empty(204)
 
 
 def _tenant(directory: Directory) -> dict[str, Any]:

@@ -149,7 +149,7 @@ class Handlers(BaseHandlers):
 
     async def providers_scim_destroy(self, id: int) -> Reply:
         self.state.delete_provider(id)
-        return None, 204
+        return empty(204)
 
     async def providers_scim_sync_object_create(self, id: int, body: dict[str, Any]) -> Reply:
         model, object_id, override = body["sync_object_model"], body["sync_object_id"], body.get("override_dry_run")
@@ -177,7 +177,7 @@ class Handlers(BaseHandlers):
 
     async def providers_scim_users_destroy(self, id: str) -> Reply:
         self.state.unlink("user", self.state.get_link("user", str(id))["id"])
-        return None, 204
+        return empty(204)
 
     async def providers_scim_groups_list(self, **query: Any) -> Reply:
         return self.state.list_links("group", query), 200
@@ -193,7 +193,7 @@ class Handlers(BaseHandlers):
 
     async def providers_scim_groups_destroy(self, id: str) -> Reply:
         self.state.unlink("group", self.state.get_link("group", str(id))["id"])
-        return None, 204
+        return empty(204)
 
     # -- core users -----------------------------------------------------------------------
     async def core_users_list(self, **query: Any) -> Reply:
@@ -215,7 +215,7 @@ class Handlers(BaseHandlers):
 
     async def core_users_destroy(self, id: int) -> Reply:
         self.state.delete_user(id)
-        return None, 204
+        return empty(204)
 
     async def core_users_used_by_list(self, id: int) -> Reply:
         return self.state.user_used_by(id), 200
@@ -273,15 +273,15 @@ class Handlers(BaseHandlers):
 
     async def core_groups_destroy(self, group_uuid: str) -> Reply:
         self.state.delete_group(group_uuid)
-        return None, 204
+        return empty(204)
 
     async def core_groups_used_by_list(self, group_uuid: str) -> Reply:
         return self.state.group_used_by(group_uuid), 200
 
     async def core_groups_add_user_create(self, group_uuid: str, body: dict[str, Any]) -> Reply:
         self.state.core.set_membership(group_uuid, body["pk"], True)
-        return None, 204
+        return empty(204)
 
     async def core_groups_remove_user_create(self, group_uuid: str, body: dict[str, Any]) -> Reply:
         self.state.core.set_membership(group_uuid, body["pk"], False)
-        return None, 204
+        return empty(204)

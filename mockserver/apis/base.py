@@ -76,10 +76,11 @@ class BaseHandlers:
 
 
 def empty(status: int, headers: dict[str, str] | None = None) -> Any:
-    """A response with no body and so no ``Content-Type`` (RFC 9110 §8.3: the header describes content).
+    """A response with no body and so no ``Content-Type`` (RFC 9110 §8.3: the header describes content;
+    §15.3.5 a 204 and §15.4.5 a 304 carry none).
 
     Connexion labels a handler's ``None`` body with the operation's media type; a
-    ``ConnexionResponse`` without one goes out as it is.
+    ``ConnexionResponse`` without one goes out as it is. Every 204 and 304 of every API uses this.
     """
     from connexion.lifecycle import ConnexionResponse
 

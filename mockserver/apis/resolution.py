@@ -11,7 +11,7 @@ import asyncio
 import logging
 from typing import Any
 
-from mockserver.apis.base import BaseHandlers, ErrorResponse, json_error
+from mockserver.apis.base import BaseHandlers, ErrorResponse, empty, json_error
 from mockserver.domain.errors import DomainError, Unauthenticated
 from mockserver.domain.resolution import ResolutionState
 
@@ -69,7 +69,7 @@ class Handlers(BaseHandlers):
 
     async def delete_directory(self, directoryId: int) -> Reply:
         self.state.delete_directory(directoryId)
-        return None, 204
+        return empty(204)
 
     async def _run(self, job_id: str) -> None:
         """The background half of ``start_sync``; a world reset in between makes it a no-op."""

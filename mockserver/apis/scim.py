@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from connexion import request
 from connexion.lifecycle import ConnexionResponse
 
-from mockserver.apis.base import BaseHandlers, ErrorResponse, json_error
+from mockserver.apis.base import BaseHandlers, ErrorResponse, empty, json_error
 from mockserver.domain.errors import DomainError, NotFound
 from mockserver.domain.jsonpolicy import dumps
 from mockserver.domain.scim import (
@@ -76,13 +76,6 @@ def _reply(body: Any, status: int = 200, etag: str | None = None) -> Reply:
     if etag:
         headers["ETag"] = etag
     return _absolute(body, _origin()), status, headers
-
-
-def _no_content(status: int, headers: dict[str, str] | None = None) -> ConnexionResponse:
-    """A 204 or 304: no body and no ``Content-Type`` (RFC 9110 §15.3.5, §15.4.5: a 304 "cannot
-    contain content"). Returned as a response object, because Connexion labels a bare ``None``
-    with the operation's media type."""
-    return ConnexionResponse(status_code=status, headers=headers or {})
 
 
 def _payload_size(body: Any) -> int:
@@ -164,7 +157,7 @@ class Handlers(BaseHandlers):
         """RFC 7644 §3.14 / RFC 7232 §3.2: ``If-None-Match`` naming the current version → 304."""
         version = resource["meta"]["version"]
         if etag_matches(version, request.headers.get("if-none-match") or "\0"):
-            return _no_content(304, {"ETag": version})
+            return empty(304, {"ETag": version})
         return self._one(tenant, resource, query)
 
     # --- Users ----------------------------------------------------------------------------
@@ -190,7 +183,7 @@ class Handlers(BaseHandlers):
 
     async def deleteUser(self, tenant: str, id: str, **headers: Any) -> ConnexionResponse:
         self._dir(tenant).delete_user(id, if_match=request.headers.get("if-match"))
-        return _no_content(204)
+        return empty(204)
 
     # --- Groups ---------------------------------------------------------------------------
     async def listGroups(self, tenant: str, **query: Any) -> Reply:
@@ -215,7 +208,7 @@ class Handlers(BaseHandlers):
 
     async def deleteGroup(self, tenant: str, id: str, **headers: Any) -> ConnexionResponse:
         self._dir(tenant).delete_group(id, if_match=request.headers.get("if-match"))
-        return _no_content(204)
+        return empty(204)
 
     # --- root search, discovery (RFC 7644 §4: filter, sort and paging parameters are ignored) ---
     async def queryAll(self, tenant: str, **query: Any) -> Reply:

@@ -16,7 +16,7 @@ from typing import Any
 
 from connexion import request
 
-from mockserver.apis.base import BaseHandlers, ErrorResponse, json_error
+from mockserver.apis.base import BaseHandlers, ErrorResponse, empty, json_error
 from mockserver.domain.errors import DomainError, NotFound
 
 # The request bodies declare application/json (StackSpot's reference) and application/scim+json
@@ -107,7 +107,7 @@ def _patch(endpoint: str) -> Callable[..., Awaitable[Result]]:
 def _delete(endpoint: str) -> Callable[..., Awaitable[Result]]:
     async def handler(self: Handlers, id: str, tenant: str | None = None) -> Result:
         self.world.stackspot.delete(_tenant(tenant), endpoint, id)
-        return None, 204
+        return empty(204)
 
     return handler
 
