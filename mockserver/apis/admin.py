@@ -60,10 +60,7 @@ class Handlers(BaseHandlers):
         status: int | None = None,
         limit: int | None = None,
     ) -> Reply:
-        try:
-            entries = self.runtime.journal.query(method=method, path=path, api=api, status=status, limit=limit)
-        except Exception as exc:  # a bad regular expression
-            raise BadRequest(f"path is not a valid regular expression: {exc}") from None
+        entries = self.runtime.journal.query(method=method, path=path, api=api, status=status, limit=limit)
         return {"entries": entries}, 200
 
     async def clear_journal(self) -> Reply:

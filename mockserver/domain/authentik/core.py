@@ -15,6 +15,7 @@ from hashlib import sha256
 from typing import Any
 
 from mockserver.domain.errors import BadRequest, NotFound
+from mockserver.domain.limits import MAX_AUTHENTIK_GROUPS, MAX_AUTHENTIK_USERS, require_room
 
 #: ``DEFAULT_AVATAR`` (``authentik/core/models.py``) as served with ``avatars: none``.
 DEFAULT_AVATAR = "/static/dist/assets/images/user_default.png"
@@ -212,6 +213,7 @@ class CoreStore:
             raise BadRequest("Invalid user", fields=errors)
         now = self.now()
         if pk is None:
+            require_room(len(self.users), MAX_AUTHENTIK_USERS, "users")
             pk = max(self.users, default=0) + 1
             self.users[pk] = {
                 "pk": pk,
@@ -262,6 +264,7 @@ class CoreStore:
         if errors:
             raise BadRequest("Invalid group", fields=errors)
         if pk is None:
+            require_room(len(self.groups), MAX_AUTHENTIK_GROUPS, "groups")
             pk = str(uuid.uuid4())
             self.groups[pk] = {
                 "pk": pk,

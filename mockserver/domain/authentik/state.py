@@ -16,6 +16,7 @@ from mockserver.domain.authentik.links import LINK_KEY, ConnectionsMixin
 from mockserver.domain.authentik.paging import order, paginate, search
 from mockserver.domain.context import VendorContext
 from mockserver.domain.errors import BadRequest, NotFound
+from mockserver.domain.limits import MAX_AUTHENTIK_PROVIDERS, require_room
 
 USER_MODEL = "authentik.core.models.User"
 GROUP_MODEL = "authentik.core.models.Group"
@@ -102,6 +103,7 @@ class AuthentikState(ConnectionsMixin):
         if group is not None and str(group) not in self.core.groups:
             raise BadRequest("Invalid filter_group", fields={"filter_group": missing_pk(group)})
         if pk is None:
+            require_room(len(self.providers), MAX_AUTHENTIK_PROVIDERS, "SCIM providers")
             pk = max(self.providers, default=0) + 1
             self.providers[pk] = {"pk": pk, **copy.deepcopy(PROVIDER_DEFAULTS)}
         provider = self.providers[pk]

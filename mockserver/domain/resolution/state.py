@@ -14,6 +14,7 @@ from typing import Any
 from mockserver.domain.clock import rfc3339
 from mockserver.domain.context import VendorContext
 from mockserver.domain.errors import BadRequest, Conflict, NotFound
+from mockserver.domain.limits import MAX_RESOLUTION_STATUSES, evict_oldest
 from mockserver.domain.resolution import engine
 from mockserver.domain.resolution.model import (
     CLEANUP_BEHAVIOURS,
@@ -187,7 +188,16 @@ class ResolutionState:
         )
         self.statuses[status.id] = status
         self.next_status_id += 1
+        self._forget_old_statuses()
         return status
+
+    def _forget_old_statuses(self) -> None:
+        """Keep the newest ``MAX_RESOLUTION_STATUSES`` (limits.py); a job still running and each
+        connector's last sync are never forgotten, so ``syncstatus`` always answers."""
+        if len(self.statuses) > MAX_RESOLUTION_STATUSES:
+            keep = {c.lastSyncStatusId for c in self.connectors.values()}
+            keep |= {s.id for s in self.statuses.values() if s.busy}
+            evict_oldest(self.statuses, MAX_RESOLUTION_STATUSES, frozenset(keep))
 
     def _done(self, status: SyncStatus, out: engine.Outcome) -> None:
         now = self.context.clock.now()

@@ -11,6 +11,7 @@ from typing import Any
 
 from mockserver.domain.clock import Clock
 from mockserver.domain.errors import NotFound
+from mockserver.domain.limits import MAX_SCIM_TENANTS, require_room
 from mockserver.domain.scim.directory import Directory
 from mockserver.domain.scim.schema import GROUP_TYPE, USER_TYPE
 
@@ -31,8 +32,9 @@ class Directories:
             raise NotFound(f"SCIM tenant {name!r} not found") from None
 
     def ensure(self, name: str) -> Directory:
-        """The tenant ``name``, created empty if missing."""
+        """The tenant ``name``, created empty if missing (429 past ``MAX_SCIM_TENANTS``, limits.py)."""
         if name not in self._by_name:
+            require_room(len(self._by_name), MAX_SCIM_TENANTS, "SCIM tenants")
             self._by_name[name] = Directory(name, self.clock, lambda q: self.quirk(q))
         return self._by_name[name]
 

@@ -14,6 +14,7 @@ import uuid
 from typing import Any
 
 from mockserver.domain.errors import FailedPrecondition, NotFound
+from mockserver.domain.limits import MAX_SIFT_RUNS, MAX_SIFT_TOKENS
 from mockserver.domain.sift.paging import ListQuery, select
 from mockserver.domain.sift.reconcile import SyncDiff, apply, reconcile
 from mockserver.domain.sift.records import SiftRecords, group_view, require_uuid, timestamp
@@ -55,7 +56,8 @@ class ExternalSync:
         """``POST /api/v1/external-sync:generate-token``: the token is returned only here.
 
         Inferred: earlier tokens stay valid until they expire (``ListExternalSyncTokens`` lists
-        every token with its own lifetime, and there is no revoke RPC).
+        every token with its own lifetime, and there is no revoke RPC), but only the newest
+        ``MAX_SIFT_TOKENS`` are kept: an older one is forgotten and stops working (limits.py).
         """
         state, now = self.state, self.state.now()
         token = "sift-scim-" + secrets.token_urlsafe(32)
@@ -70,6 +72,9 @@ class ExternalSync:
                 "token": token,
             }
         )
+        for old in state.tokens[:-MAX_SIFT_TOKENS]:
+            self.scim.revoke_token(self.tenant, old["token"])
+        del state.tokens[:-MAX_SIFT_TOKENS]
         config = dict(state.external_sync or {})
         config.update(
             tenant=self.tenant,
@@ -126,6 +131,7 @@ class ExternalSync:
             self._delete_users(diff.deactivated_user_ids)
         state.external_sync = {**state.external_sync, "mostRecentSyncDate": now, "mostRecentSyncByUserId": caller}
         state.runs.append(self._run(diff, caller, now))
+        del state.runs[:-MAX_SIFT_RUNS]  # the oldest runs are forgotten (limits.py)
         return self._response(diff, origin)
 
     def _response(self, diff: SyncDiff, origin: str) -> Json:

@@ -18,6 +18,7 @@ from typing import Any
 
 from mockserver.domain.context import VendorContext
 from mockserver.domain.errors import BadRequest, Conflict, NotFound
+from mockserver.domain.limits import MAX_STACKSPOT_RECORDS, MAX_STACKSPOT_TENANTS, require_room
 from mockserver.domain.scim.evaluate import compile_filter
 from mockserver.domain.stackspot import integrity
 from mockserver.domain.stackspot.dialect import STACKSPOT
@@ -103,6 +104,7 @@ class StackSpotState:
         if wanted and wanted in (store or {}).get(endpoint, {}):
             raise Conflict("One or more of the attribute values are already in use or are reserved.")
         self._validate(store or {}, kind, attrs, None)
+        self._require_room(new_tenant=store is None)
         record = self._new_record(attrs, wanted)
         store = self._ensure(tenant)
         store[endpoint][record["id"]] = record
@@ -203,6 +205,13 @@ class StackSpotState:
         if not tenant:
             raise BadRequest("A tenant is required: use /{tenant}/scim/... or the X-Tenant-Id header.")
         return self.tenants.get(tenant)
+
+    def _require_room(self, *, new_tenant: bool) -> None:
+        """429 past the tenant and record caps (limits.py): a write loop cannot grow the store."""
+        if new_tenant:
+            require_room(len(self.tenants), MAX_STACKSPOT_TENANTS, "StackSpot tenants")
+        records = sum(len(recs) for store in self.tenants.values() for recs in store.values())
+        require_room(records, MAX_STACKSPOT_RECORDS, "StackSpot records")
 
     def _ensure(self, tenant: str) -> Store:
         """The tenant's store, created by its first write."""

@@ -16,6 +16,7 @@ from typing import Any
 
 from mockserver.domain.context import VendorContext
 from mockserver.domain.errors import BadRequest, Conflict, NotFound
+from mockserver.domain.limits import MAX_VCF_SOURCES, require_room
 from mockserver.domain.vcf import providers
 from mockserver.domain.vcf.errors import vcf_error
 from mockserver.domain.vcf.scim_client import SyncDirectories, tenant_name
@@ -100,6 +101,7 @@ class VcfState:
         """``POST .../identity-sources`` (Inferred: Embedded IdP only, one source per domain)."""
         sources = self._sources(idp_id)
         source = providers.source_record(spec)
+        require_room(len(sources), MAX_VCF_SOURCES, "identity sources")
         if any(source["ldap"]["domainName"] in s["domainNames"] for s in sources):
             raise vcf_error(
                 BadRequest,

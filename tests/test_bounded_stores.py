@@ -1,0 +1,175 @@
+"""Every store that grows with requests is bounded (ARCHITECTURE.md, "Bounded stores"; mockserver/domain/limits.py).
+
+History and minted credentials forget their oldest entries; client data past its cap is a 429
+in the vendor's own body and changes nothing. The caps are far beyond any test suite, so the
+tests lower them (``monkeypatch``) where each store reads its cap; the fault-rule cap is tested
+at its real value. Patterns in the journal query and in fault rules are RE2: a pattern that
+backtracks for minutes in Python's ``re`` answers at once.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import httpx
+import pytest
+
+from contracts.admin import Admin
+from mockserver.domain import limits
+from mockserver.domain.world import World
+
+AUTH = {"Authorization": "Bearer idsync-token"}
+USER = "urn:ietf:params:scim:schemas:core:2.0:User"
+#: Exponential backtracking in a backtracking engine: 2^n steps on ``"a" * n + "!"``.
+CATASTROPHIC = "(a+)+$"
+LONG_PATH = "/scim/default/v2/Users/" + "a" * 40_000 + "!"
+
+
+def test_catastrophic_journal_pattern_answers_promptly(idsync_url: str) -> None:
+    with httpx.Client(base_url=idsync_url, headers=AUTH, timeout=10) as client:
+        assert client.get(LONG_PATH).status_code == 404
+        started = time.monotonic()
+        found = client.get("/__admin/journal", params={"path": CATASTROPHIC})
+        elapsed = time.monotonic() - started
+        assert found.status_code == 200, found.text
+        assert found.json()["entries"] == []
+        hit = client.get("/__admin/journal", params={"path": "a{1000}!$"}).json()["entries"]
+        assert [e["path"] for e in hit] == [LONG_PATH]
+    assert elapsed < 5, f"the journal query took {elapsed:.1f} s"
+
+
+def test_catastrophic_fault_pattern_does_not_stall_requests(idsync_url: str, idsync_admin: Admin) -> None:
+    with httpx.Client(base_url=idsync_url, headers=AUTH, timeout=10) as client:
+        rule = client.post("/__admin/faults", json={"action": "status", "status": 503, "path": CATASTROPHIC})
+        assert rule.status_code == 201, rule.text
+        started = time.monotonic()
+        missed = client.get(LONG_PATH)  # the rule does not match: an ordinary 404
+        hit = client.get("/scim/default/v2/Users/aaaa")  # it matches: the forced 503
+        elapsed = time.monotonic() - started
+    assert (missed.status_code, hit.status_code) == (404, 503)
+    assert elapsed < 5, f"two faulted requests took {elapsed:.1f} s"
+
+
+@pytest.mark.parametrize("pattern", ["(?=Users)", r"(a)\1", "a" * (limits.MAX_PATTERN_LENGTH + 1)])
+def test_patterns_re2_cannot_run_are_a_400(idsync_client: Any, pattern: str) -> None:
+    journal = idsync_client.get("/__admin/journal", params={"path": pattern}, headers=AUTH)
+    fault = idsync_client.post("/__admin/faults", json={"action": "latency", "path": pattern}, headers=AUTH)
+    for answer in (journal, fault):
+        assert answer.status_code == 400, answer.text
+        assert answer.json()["status"] == 400 and answer.json()["detail"]
+    assert idsync_client.get("/__admin/faults", headers=AUTH).json() == {"faults": []}
+
+
+def test_patterns_people_use_still_work(idsync_client: Any) -> None:
+    idsync_client.get("/scim/default/v2/Users", headers=AUTH)
+    idsync_client.get("/scim/default/v2/Groups", headers=AUTH)
+    patterns = (("/Users$", 1), ("^/scim/[^/]+/v2/(Users|Groups)", 2), (r"/v\d/Users", 1), ("(?i)/users", 1))
+    for pattern, count in patterns:
+        found = idsync_client.get("/__admin/journal", params={"path": pattern, "api": "scim"}, headers=AUTH)
+        assert len(found.json()["entries"]) == count, pattern
+
+
+def test_fault_rules_stop_at_the_cap(idsync_client: Any) -> None:
+    for _ in range(limits.MAX_FAULT_RULES):
+        added = idsync_client.post("/__admin/faults", json={"action": "latency", "path": "^/nowhere$"}, headers=AUTH)
+        assert added.status_code == 201
+    refused = idsync_client.post("/__admin/faults", json={"action": "latency"}, headers=AUTH)
+    assert refused.status_code == 429
+    assert refused.json() == {"status": 429, "detail": "Limit reached: at most 100 fault rules; delete some first"}
+    assert len(idsync_client.get("/__admin/faults", headers=AUTH).json()["faults"]) == limits.MAX_FAULT_RULES
+
+
+def test_sift_keeps_the_newest_tokens_and_runs(idsync_client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("mockserver.domain.sift.external_sync.MAX_SIFT_TOKENS", 2)
+    monkeypatch.setattr("mockserver.domain.sift.external_sync.MAX_SIFT_RUNS", 2)
+    tokens = [
+        idsync_client.post("/sift/api/v1/external-sync:generate-token", json={}, headers=AUTH).json() for _ in range(3)
+    ]
+    scim_path = httpx.URL(tokens[0]["externalSync"]["scimServerUrl"]).path
+    answers = [
+        idsync_client.get(f"{scim_path}/Users", headers={"Authorization": f"Bearer {t['token']}"}).status_code
+        for t in tokens
+    ]
+    assert answers == [401, 200, 200]
+    listed = idsync_client.get("/sift/api/v1/external-sync:list-tokens", headers=AUTH).json()
+    assert len(listed["externalSyncTokens"]) == 2
+    for _ in range(3):
+        assert idsync_client.post("/sift/api/v1/external-sync", json={}, headers=AUTH).status_code == 200
+    runs = idsync_client.get("/sift/api/v1/external-sync:list-runs", headers=AUTH).json()
+    assert len(runs["externalSyncRunSummaries"]) == 2
+
+
+def test_sift_groups_past_the_cap_are_resource_exhausted(idsync_client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("mockserver.domain.sift.groups.MAX_SIFT_GROUPS", 3)  # the seed has 2
+    body = {"userGroup": {"name": "one more", "roleId": "3f6b2c1e-8d4a-4b7e-9c2f-1a5d0e6b7c24"}}
+    assert idsync_client.post("/sift/api/v2/user-groups", json=body, headers=AUTH).status_code == 200
+    refused = idsync_client.post("/sift/api/v2/user-groups", json={"userGroup": {"name": "too many"}}, headers=AUTH)
+    assert refused.status_code == 429
+    assert refused.json()["code"] == 8  # RESOURCE_EXHAUSTED
+    assert len(idsync_client.get("/sift/api/v2/user-groups", headers=AUTH).json()["userGroups"]) == 3
+
+
+def test_vcf_keeps_the_newest_access_tokens(idsync_client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("mockserver.domain.vcf.tokens.MAX_VCF_TOKENS", 2)
+    logins = [
+        idsync_client.post("/vcf/v1/tokens", json={"username": "admin", "password": "admin"}).json() for _ in range(3)
+    ]
+    answers = [
+        idsync_client.get(
+            "/vcf/v1/identity-providers", headers={"Authorization": f"Bearer {login['accessToken']}"}
+        ).status_code
+        for login in logins
+    ]
+    assert answers == [401, 200, 200]
+    state = idsync_client.get("/__admin/state", headers=AUTH).json()["vcf"]["tokens"]
+    assert (len(state["access"]), len(state["refresh"])) == (2, 2)
+
+
+def test_resolution_forgets_old_statuses_but_never_the_last(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("mockserver.domain.resolution.state.MAX_RESOLUTION_STATUSES", 3)
+    world = World()
+    connector = next(iter(world.resolution.connectors))
+    ids = [world.resolution.sync_now(connector).id for _ in range(5)]
+    assert sorted(world.resolution.statuses) == ids[-3:]
+    assert world.resolution.last_status(connector).id == ids[-1]
+
+
+def test_stackspot_tenants_and_records_are_capped(idsync_client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("mockserver.domain.stackspot.state.MAX_STACKSPOT_TENANTS", 2)
+    monkeypatch.setattr("mockserver.domain.stackspot.state.MAX_STACKSPOT_RECORDS", 3)
+
+    def create(tenant: str, name: str) -> Any:
+        return idsync_client.post(f"/stackspot/{tenant}/scim/Users", json={"userName": name}, headers=AUTH)
+
+    assert [create(t, n).status_code for t, n in (("t1", "a"), ("t2", "b"))] == [201, 201]
+    refused = create("t3", "c")
+    assert refused.status_code == 429
+    assert refused.json()["status"] == "429" and "StackSpot tenants" in refused.json()["detail"]
+    assert create("t1", "c").status_code == 201
+    assert create("t2", "d").status_code == 429
+    assert set(idsync_client.get("/__admin/state", headers=AUTH).json()["stackspot"]["tenants"]) == {"t1", "t2"}
+
+
+def test_scim_tenants_and_resources_are_capped(idsync_client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    existing = len(idsync_client.get("/__admin/tenants", headers=AUTH).json()["tenants"])
+    monkeypatch.setattr("mockserver.domain.scim.tenants.MAX_SCIM_TENANTS", existing + 1)
+    monkeypatch.setattr("mockserver.domain.scim.directory.MAX_SCIM_RESOURCES", 1)
+    tenant = {"name": "one", "tokens": ["idsync-token"]}
+    assert idsync_client.post("/__admin/tenants", json=tenant, headers=AUTH).status_code == 201
+    refused = idsync_client.post("/__admin/tenants", json={"name": "two"}, headers=AUTH)
+    assert (refused.status_code, refused.json()["status"]) == (429, 429)
+    user = {"schemas": [USER], "userName": "first"}
+    assert idsync_client.post("/scim/one/v2/Users", json=user, headers=AUTH).status_code == 201
+    full = idsync_client.post("/scim/one/v2/Users", json={**user, "userName": "second"}, headers=AUTH)
+    assert full.status_code == 429
+    assert full.json()["schemas"] == ["urn:ietf:params:scim:api:messages:2.0:Error"]
+
+
+def test_authentik_objects_are_capped(idsync_client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("mockserver.domain.authentik.core.MAX_AUTHENTIK_USERS", 2)  # akadmin + outpost account
+    monkeypatch.setattr("mockserver.domain.authentik.state.MAX_AUTHENTIK_PROVIDERS", 0)
+    user = idsync_client.post("/authentik/api/v3/core/users/", json={"username": "x", "name": "X"}, headers=AUTH)
+    assert (user.status_code, user.json()) == (429, {"detail": "Limit reached: at most 2 users; delete some first"})
+    provider = {"name": "p", "url": "http://127.0.0.1:1/scim/v2", "token": "t"}
+    assert idsync_client.post("/authentik/api/v3/providers/scim/", json=provider, headers=AUTH).status_code == 429
