@@ -20,6 +20,10 @@ from mockserver.domain.limits import MAX_FAULT_RULES, MAX_PATTERN_LENGTH, requir
 from mockserver.domain.world import World
 
 FAULT_ACTIONS = ("latency", "status", "rate_limit", "close")
+#: The admin routes whose body is a whole state or seed (specs/admin.yaml).
+IMPORT_ROUTES = frozenset({("PUT", "/__admin/state"), ("POST", "/__admin/seed")})
+#: Default limit of those bodies; ``idsync serve --max-import-mb``.
+MAX_IMPORT_BYTES = 512 * 1_048_576
 
 
 class Pattern(Protocol):
@@ -208,3 +212,10 @@ class Runtime:
     faults: Faults = field(default_factory=Faults)
     profile: str = "default"
     max_body_bytes: int = 1_048_576
+    #: Larger, separate limit of the two bodies that carry a whole world (``IMPORT_ROUTES``).
+    max_import_bytes: int = MAX_IMPORT_BYTES
+
+    def body_limit(self, method: str, path: str) -> int:
+        """Largest body accepted for this request: a state import or a seed may be far larger
+        (100,000 SCIM users export to about 60 MB) than any vendor request."""
+        return self.max_import_bytes if (method, path.rstrip("/")) in IMPORT_ROUTES else self.max_body_bytes

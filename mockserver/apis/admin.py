@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mockserver.apis.base import BaseHandlers, ErrorResponse, json_error
+from mockserver.domain import statefile
 from mockserver.domain.clock import rfc3339
 from mockserver.domain.errors import BadRequest, DomainError
 from mockserver.domain.planted import PlantedFault
@@ -51,6 +52,9 @@ class Handlers(BaseHandlers):
     async def import_state(self, body: dict[str, Any]) -> Reply:
         self.world.restore(body)
         return {"status": "imported"}, 200
+
+    async def state_schema(self) -> tuple[Any, int, dict[str, str]]:
+        return statefile.schema(), 200, {"Content-Type": "application/schema+json"}
 
     async def read_journal(
         self,

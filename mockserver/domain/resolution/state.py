@@ -64,6 +64,16 @@ class ResolutionState:
         self.next_status_id = int(data.get("nextSyncStatusId") or max([0, *self.statuses]) + 1)
         for connector in self.connectors.values():
             self.load_tenant(connector)
+        self._interrupt_restored_jobs()
+
+    def _interrupt_restored_jobs(self) -> None:
+        """A snapshot taken mid-sync holds SCHEDULED or RUNNING jobs that no task will ever run
+        here; they end FAILED, as a job scheduler marks the jobs a restart interrupted, so the
+        connector takes its next sync instead of answering 409 forever (specs/README.md, admin)."""
+        for status in self.statuses.values():
+            if status.busy:
+                reason = f"Synchronization {status.jobId} was interrupted: the state was restored from a snapshot"
+                self._done(status, engine.Outcome().fail(reason))
 
     def export(self) -> dict[str, Any]:
         """JSON-able state; :meth:`load` of it round-trips."""

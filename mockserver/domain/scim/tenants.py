@@ -10,10 +10,11 @@ from collections.abc import Callable
 from typing import Any
 
 from mockserver.domain.clock import Clock
-from mockserver.domain.errors import NotFound
+from mockserver.domain.errors import BadRequest, NotFound
 from mockserver.domain.limits import MAX_SCIM_TENANTS, require_room
 from mockserver.domain.scim.directory import Directory
 from mockserver.domain.scim.schema import GROUP_TYPE, USER_TYPE
+from mockserver.domain.statefile import at
 
 
 class Directories:
@@ -61,11 +62,17 @@ class Directories:
                     directory.add_token(str(token["token"]), token.get("expires_at"))
                 else:
                     directory.add_token(str(token))
-            for user in tenant.get("users") or []:
-                directory.load_resource(USER_TYPE, user)
-            for group in tenant.get("groups") or []:
-                directory.load_resource(GROUP_TYPE, group, check_members=False)
-            directory.check_all_members()
+            path = ("scim", "tenants", str(name))
+            for kind, rtype in (("users", USER_TYPE), ("groups", GROUP_TYPE)):
+                for index, resource in enumerate(tenant.get(kind) or []):
+                    try:
+                        directory.load_resource(rtype, resource, check_members=False)
+                    except BadRequest as exc:  # name the offending record (statefile.py)
+                        raise at((*path, kind, index), exc) from None
+            try:
+                directory.check_all_members()
+            except BadRequest as exc:
+                raise at((*path, "groups"), exc) from None
 
     def export(self) -> dict[str, Any]:
         """Seed-shaped state; ``load(export())`` gives an identical state."""

@@ -26,6 +26,7 @@ from mockserver.domain.stackspot.patch import apply_patch, parse_patch
 from mockserver.domain.stackspot.schema import KINDS, Kind
 from mockserver.domain.stackspot.validate import normalize, slugify
 from mockserver.domain.stackspot.view import Store, View
+from mockserver.domain.statefile import at
 
 LIST_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
 #: elimity ``ServiceProviderConfig.MaxResults`` fallback: default and maximum ``count``.
@@ -55,9 +56,19 @@ class StackSpotState:
         for name, endpoints in (data.get("tenants") or {}).items():
             store = self._ensure(str(name))
             for endpoint in KINDS:
-                for entry in (endpoints or {}).get(endpoint) or []:
-                    record = copy.deepcopy(entry) if "attrs" in entry else self._seed_record(KINDS[endpoint], entry)
+                for index, entry in enumerate((endpoints or {}).get(endpoint) or []):
+                    try:
+                        record = self._load_record(KINDS[endpoint], entry)
+                    except BadRequest as exc:  # name the offending record (statefile.py)
+                        raise at(("stackspot", "tenants", str(name), endpoint, index), exc) from None
                     store[endpoint][record["id"]] = record
+
+    def _load_record(self, kind: Kind, entry: dict[str, Any]) -> dict[str, Any]:
+        """An exported record (its ``attrs`` must pass the API's own validation) or seed attributes."""
+        if "attrs" not in entry:
+            return self._seed_record(kind, entry)
+        normalize(kind, entry["attrs"])
+        return copy.deepcopy(entry)
 
     def _seed_record(self, kind: Kind, entry: dict[str, Any]) -> dict[str, Any]:
         attrs = self._defaults(kind, normalize(kind, {k: v for k, v in entry.items() if k != "id"}))
