@@ -89,14 +89,11 @@ class Memory:
 
 
 @contextmanager
-def serve(seed: Path) -> Iterator[tuple[str, subprocess.Popen[str], float]]:
-    """``idsync serve --port 0 --seed FILE``; yields its URL, the process and the start-up time."""
+def serve(seed: Path | None) -> Iterator[tuple[str, subprocess.Popen[str], float]]:
+    """``idsync serve --port 0 [--seed FILE]``; yields its URL, the process and the start-up time."""
     started = time.perf_counter()
-    proc = subprocess.Popen(
-        [str(Path(sys.executable).with_name("idsync")), "serve", "--port", "0", "--seed", str(seed)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    command = [str(Path(sys.executable).with_name("idsync")), "serve", "--port", "0"]
+    proc = subprocess.Popen([*command, *(["--seed", str(seed)] if seed else [])], stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None
     first = proc.stdout.readline()  # "idsync mock server on http://127.0.0.1:PORT  (profile: ...)"
     url = first.split(" on ", 1)[1].split()[0]

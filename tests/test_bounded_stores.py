@@ -173,3 +173,48 @@ def test_authentik_objects_are_capped(idsync_client: Any, monkeypatch: pytest.Mo
     assert (user.status_code, user.json()) == (429, {"detail": "Limit reached: at most 2 users; delete some first"})
     provider = {"name": "p", "url": "http://127.0.0.1:1/scim/v2", "token": "t"}
     assert idsync_client.post("/authentik/api/v3/providers/scim/", json=provider, headers=AUTH).status_code == 429
+
+
+def test_sift_forgets_the_oldest_deactivated_users(idsync_client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("mockserver.domain.sift.external_sync.MAX_SIFT_USERS", 3)  # the admin and two more
+    issued = idsync_client.post("/sift/api/v1/external-sync:generate-token", json={}, headers=AUTH).json()
+    tenant, idp = (
+        httpx.URL(issued["externalSync"]["scimServerUrl"]).path,
+        {"Authorization": f"Bearer {issued['token']}"},
+    )
+
+    def push(name: str) -> str:
+        body = {"schemas": [USER], "userName": name, "active": True}
+        return str(idsync_client.post(f"{tenant}/Users", json=body, headers=idp).json()["id"])
+
+    def sync_and_list() -> list[str]:
+        assert idsync_client.post("/sift/api/v1/external-sync", json={}, headers=AUTH).status_code == 200
+        users = idsync_client.get("/sift/api/v2/users:all", params={"pageSize": 100}, headers=AUTH).json()["users"]
+        return sorted(u["userName"] for u in users)
+
+    first, second = push("first@example.com"), push("second@example.com")
+    sync_and_list()
+    for gone in (first, second):
+        idsync_client.delete(f"{tenant}/Users/{gone}", headers=idp)
+    assert sync_and_list() == ["admin@idsync.example", "first@example.com", "second@example.com"]
+    push("third@example.com")
+    assert sync_and_list() == ["admin@idsync.example", "second@example.com", "third@example.com"]
+
+
+def test_resolution_forgets_the_oldest_disabled_users(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("mockserver.domain.resolution.state.MAX_RESOLUTION_DIRECTORY_USERS", 2)
+    world = World()
+    connector = next(iter(world.resolution.connectors.values()))
+    idp = world.directories.get(connector.upstreamScimTenant)
+    def add(name: str) -> str:
+        return str(idp.create_user({"userName": name, "emails": [{"value": f"{name}@example.com"}]})["id"])
+
+    ids = [add("ann"), add("bob")]
+    world.resolution.sync_now(connector.id)
+    for gone in ids:
+        idp.delete_user(gone)
+    world.resolution.sync_now(connector.id)
+    add("cy")
+    world.resolution.sync_now(connector.id)
+    users = world.resolution.directories[connector.directoryId].users
+    assert {name: user.active for name, user in users.items()} == {"bob": False, "cy": True}

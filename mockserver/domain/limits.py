@@ -32,7 +32,8 @@ MAX_AUTHENTIK_USERS = 100_000
 MAX_AUTHENTIK_GROUPS = 100_000
 MAX_AUTHENTIK_PROVIDERS = 1_000
 MAX_AUTHENTIK_CONNECTIONS = 250_000
-#: Sift user groups; external-sync tokens and sync runs kept (newest first).
+#: Sift users (deactivated ones past it are forgotten), user groups; tokens and sync runs kept (newest).
+MAX_SIFT_USERS = 100_000
 MAX_SIFT_GROUPS = 10_000
 MAX_SIFT_TOKENS = 1_000
 MAX_SIFT_RUNS = 1_000
@@ -41,6 +42,8 @@ MAX_VCF_TOKENS = 10_000
 MAX_VCF_SOURCES = 100
 #: resolution sync statuses kept (newest; running jobs and each connector's last status stay).
 MAX_RESOLUTION_STATUSES = 1_000
+#: Users of one resolution directory (disabled ones past it are forgotten).
+MAX_RESOLUTION_DIRECTORY_USERS = 250_000
 #: Admin fault rules: each one is tried on every request.
 MAX_FAULT_RULES = 100
 #: Length of a regular expression in an admin query or fault rule.

@@ -14,7 +14,7 @@ from typing import Any
 from mockserver.domain.clock import rfc3339
 from mockserver.domain.context import VendorContext
 from mockserver.domain.errors import BadRequest, Conflict, NotFound
-from mockserver.domain.limits import MAX_RESOLUTION_STATUSES, evict_oldest
+from mockserver.domain.limits import MAX_RESOLUTION_DIRECTORY_USERS, MAX_RESOLUTION_STATUSES, evict_oldest
 from mockserver.domain.resolution import engine
 from mockserver.domain.resolution.model import (
     CLEANUP_BEHAVIOURS,
@@ -246,6 +246,7 @@ class ResolutionState:
                 out,
                 quirk=self.context.quirk,
             )
+            _forget_old_inactive_users(directory)
         return out
 
     def status_view(self, status: SyncStatus) -> dict[str, Any]:
@@ -288,3 +289,12 @@ def _validate(changes: dict[str, Any]) -> None:
         raise BadRequest(f"cleanupBehaviour must be one of {', '.join(CLEANUP_BEHAVIOURS)}")
     if "upstreamScimTenant" in changes and not str(changes["upstreamScimTenant"]).strip():
         raise BadRequest("upstreamScimTenant must not be empty")
+
+
+def _forget_old_inactive_users(directory: UserDirectory) -> None:
+    """Cleanup disables users (R4), so a create-delete loop in the IdP grows the directory: past
+    ``MAX_RESOLUTION_DIRECTORY_USERS`` its oldest disabled users are forgotten (limits.py)."""
+    excess = len(directory.users) - MAX_RESOLUTION_DIRECTORY_USERS
+    if excess > 0:
+        for key in [k for k, u in directory.users.items() if not u.active][:excess]:
+            del directory.users[key]
