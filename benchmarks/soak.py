@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sys
 import threading
 import time
@@ -75,8 +76,11 @@ async def set_up(http: httpx.AsyncClient, url: str) -> dict[str, Any]:
     }
 
 
-async def drive(url: str, clients: int, duration: float, model: Model, tally: Tally) -> dict[str, Any]:
-    limits = httpx.Limits(max_connections=clients + 4, max_keepalive_connections=clients + 4)
+async def drive(
+    url: str, clients: int, duration: float, model: Model, tally: Tally, sizes: dict[str, dict[str, int]]
+) -> dict[str, Any]:
+    # An idle connection is dropped by the client (1 s) before uvicorn drops it (5 s): no race on reuse.
+    limits = httpx.Limits(max_connections=clients + 4, max_keepalive_connections=clients + 4, keepalive_expiry=1.0)
     async with httpx.AsyncClient(base_url=url, headers=AUTH, timeout=60, limits=limits) as http:
         env = await set_up(http, url)
         workers = [Client(n, http, env, model, tally) for n in range(clients)]
@@ -86,12 +90,24 @@ async def drive(url: str, clients: int, duration: float, model: Model, tally: Ta
             while time.monotonic() < deadline:
                 await worker.step()
 
-        await asyncio.gather(*(run(w) for w in workers))
+        async def measure(label: str, after: float) -> None:
+            await asyncio.sleep(after)
+            sizes[label] = section_sizes((await http.get("/__admin/state")).json())
+
+        await asyncio.gather(
+            measure("warm", duration * sizes.pop("warmup")["fraction"] / 100), *(run(w) for w in workers)
+        )
         await settle(http)
         state: dict[str, Any] = (await http.get("/__admin/state")).json()
+        sizes["end"] = section_sizes(state)
         sift_active = await http.get("/sift/api/v2/users", params={"pageSize": 1000})
         state["sift_active"] = [u["userName"] for u in sift_active.json()["users"]]
         return state
+
+
+def section_sizes(state: dict[str, Any]) -> dict[str, int]:
+    """Bytes of JSON per section of the state: which stores grow."""
+    return {name: len(json.dumps(section)) for name, section in state.items()}
 
 
 async def settle(http: httpx.AsyncClient) -> None:
@@ -124,14 +140,16 @@ def lost_writes(state: dict[str, Any], model: Model) -> list[str]:
     lost += _diff("authentik", users, model.authentik, skip | {k.removeprefix("ak") for k in skip})
     pushed = {u["userName"] for u in tenants["pushed"]["users"]}
     lost += [f"push of {name} lost" for name in model.pushed - pushed]
-    sift_live = {n for k, n in model.sift.items() if k not in skip}
-    lost += [f"Sift user {n} not active after the last sync" for n in sift_live - set(state["sift_active"])]
-    stray = {n for n in state["sift_active"] if n.startswith("c")} - set(model.sift.values()) - skip
-    lost += [f"Sift user {n} active but deleted upstream" for n in stray]
+    sift_active = {n for n in state["sift_active"] if n.startswith("c")}
+    lost += _diff(
+        "Sift (active after the last sync)",
+        {n: n in sift_active for n, _ in model.sift.values()},
+        dict(model.sift.values()),
+        skip,
+    )
     directory = {u["username"]: u["active"] for d in state["resolution"]["directories"] for u in d["users"]}
-    for key, name in model.upstream.items():
-        if key not in skip and directory.get(name.lower()) is not True:
-            lost.append(f"resolution user {name} not active after the last sync")
+    synced = {name: directory.get(name.lower()) for name, _ in model.upstream.values()}
+    lost += _diff("resolution (active after the last sync)", synced, dict(model.upstream.values()), skip)
     return lost
 
 
@@ -156,7 +174,8 @@ def main() -> int:
     with serve(None) as (url, proc, _):
         sampler = RssSampler(proc.pid)
         started = time.monotonic()
-        state = asyncio.run(drive(url, args.clients, args.duration, model, tally))
+        sizes: dict[str, dict[str, int]] = {"warmup": {"fraction": int(args.warmup * 100)}}
+        state = asyncio.run(drive(url, args.clients, args.duration, model, tally, sizes))
         elapsed = time.monotonic() - started
         sampler.stop()
     lost = lost_writes(state, model)
@@ -172,6 +191,11 @@ def main() -> int:
     print(
         f"  RSS MiB: start {rss[0]:.0f}, end of warm-up {_at(sampler, started + args.warmup * args.duration):.0f}, "
         f"end {rss[-1]:.0f}, max {max(rss):.0f}; slope after warm-up {slope:+.2f} MiB/min"
+    )
+    growth = {k: sizes["end"][k] - sizes["warm"].get(k, 0) for k in sizes["end"]}
+    print(
+        "  state JSON KiB after warm-up → end: "
+        + ", ".join(f"{k} {sizes['warm'].get(k, 0) // 1024}→{sizes['end'][k] // 1024}" for k in growth)
     )
     trace = sampler.samples[:: max(1, len(sampler.samples) // 12)]
     print("  RSS trace (s: MiB): " + ", ".join(f"{t - started:.0f}: {m:.0f}" for t, m in trace))

@@ -4,7 +4,9 @@ Each client owns its records (a name prefix, or its own StackSpot tenant), so it
 sequential and the model knows exactly what the server must hold at the end: a write counts
 only once the server acknowledged it (2xx); one whose answer never came is *unknown* and that
 record is left out of the comparison. Each client keeps at most ``WORKING_SET`` records alive
-(deleting its oldest first), so the world stops growing after warm-up and memory can be judged.
+(deleting its oldest first), and where a vendor keeps what is deleted upstream (Sift and
+resolution keep deactivated users, a pushed user stays in the SCIM target) the population is
+fixed and only changes state, so the world stops growing after warm-up and memory can be judged.
 """
 
 from __future__ import annotations
@@ -49,8 +51,8 @@ class Model:
     stackspot: dict[str, dict[str, str]] = field(default_factory=dict)  # tenant → id → userType
     authentik: dict[int, str] = field(default_factory=dict)  # pk → name
     pushed: set[str] = field(default_factory=set)  # authentik usernames pushed to the SCIM tenant
-    sift: dict[str, str] = field(default_factory=dict)  # SCIM id in Sift's tenant → userName
-    upstream: dict[str, str] = field(default_factory=dict)  # SCIM id in resolution's IdP → userName
+    sift: dict[str, tuple[str, bool]] = field(default_factory=dict)  # SCIM id in Sift's tenant → (userName, active)
+    upstream: dict[str, tuple[str, bool]] = field(default_factory=dict)  # SCIM id in resolution's IdP → same
     unknown: set[str] = field(default_factory=set)  # keys whose last write was never answered
 
 
@@ -170,11 +172,11 @@ class Client:
     # -- authentik and its push to the SCIM hub -------------------------------------------------
     async def authentik_write(self) -> None:
         base, mine = "/authentik/api/v3/core/users/", self.mine["authentik"]
-        if len(mine) >= WORKING_SET or (mine and self.rng.random() < 0.3):
+        if len(mine) >= WORKING_SET and self.rng.random() < 0.1:  # pushed copies stay: delete rarely
             pk, _ = mine.pop(0)
             if self.acked(await self.call("DELETE", f"{base}{pk}/"), f"ak{pk}", 204):
                 self.model.authentik.pop(pk, None)
-        elif mine and self.rng.random() < 0.5:
+        elif len(mine) >= WORKING_SET or (mine and self.rng.random() < 0.5):
             (pk, _), value = self.rng.choice(mine), self.name("name")
             if self.acked(await self.call("PATCH", f"{base}{pk}/", json={"name": value}), f"ak{pk}", 200):
                 self.model.authentik[pk] = value
@@ -209,28 +211,31 @@ class Client:
     async def upstream_write(self) -> None:
         await self._idp_write("upstream", "/scim/resolution-upstream/v2", "idsync-token", self.model.upstream)
 
-    async def _idp_write(self, kind: str, base: str, token: str, model: dict[str, str]) -> None:
+    async def _idp_write(self, kind: str, base: str, token: str, model: dict[str, tuple[str, bool]]) -> None:
+        """A fixed population per client (the vendors keep deactivated users): create up to the
+        working set, then turn users inactive and active again."""
         mine, headers = self.mine[kind], {"Authorization": f"Bearer {token}"}
-        if len(mine) >= WORKING_SET or (mine and self.rng.random() < 0.3):
-            victim = mine.pop(0)
-            if self.acked(await self.call("DELETE", f"{base}/Users/{victim}", headers=headers), victim, 204):
-                model.pop(victim, None)
+        if len(mine) >= WORKING_SET:
+            target = self.rng.choice(mine)
+            name, active = model[target]
+            patch = {"schemas": [PATCH_OP], "Operations": [{"op": "replace", "path": "active", "value": not active}]}
+            if self.acked(await self.call("PATCH", f"{base}/Users/{target}", json=patch, headers=headers), target, 200):
+                model[target] = (name, not active)
             return
         name = self.name(kind)
         body = {"schemas": [USER], "userName": name, "active": True, "emails": [{"value": f"{name}@example.com"}]}
         created = await self.call("POST", f"{base}/Users", json=body, headers=headers)
         if self.acked(created, name, 201) and created is not None:
             mine.append(created.json()["id"])
-            model[created.json()["id"]] = name
+            model[created.json()["id"]] = (name, True)
 
     # -- resolution -------------------------------------------------------------------------------
     async def resolution_sync(self) -> None:
         if self.rng.random() < 0.5 or not self.mine["upstream"]:
             await self.call("POST", f"{SYNC}/sync", auth=BASIC)  # 409 while another sync runs
         else:
-            user = self.model.upstream.get(self.rng.choice(self.mine["upstream"]))
-            if user:
-                await self.call("POST", f"{SYNC}/syncsingle/{user}", auth=BASIC)
+            user, _ = self.model.upstream[self.rng.choice(self.mine["upstream"])]
+            await self.call("POST", f"{SYNC}/syncsingle/{user}", auth=BASIC)
         await self.call("GET", f"{SYNC}/syncstatus", auth=BASIC)
 
     # -- VCF, faults and the admin API -------------------------------------------------------------
