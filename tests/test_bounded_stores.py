@@ -206,6 +206,7 @@ def test_resolution_forgets_the_oldest_disabled_users(monkeypatch: pytest.Monkey
     world = World()
     connector = next(iter(world.resolution.connectors.values()))
     idp = world.directories.get(connector.upstreamScimTenant)
+
     def add(name: str) -> str:
         return str(idp.create_user({"userName": name, "emails": [{"value": f"{name}@example.com"}]})["id"])
 
