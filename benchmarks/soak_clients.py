@@ -24,7 +24,7 @@ AUTH = {"Authorization": "Bearer idsync-token"}
 BASIC = ("admin", "admin")
 CONNECTOR = "7df9fd3f-793f-4595-b415-b839b76b0018"
 SYNC = f"/resolution/rest/samlsso-admin/1.0/usersync/connector/{CONNECTOR}"
-WORKING_SET = 20
+WORKING_SET = 8
 #: The only path fault rules may hit: every 5xx elsewhere is the server's own.
 FAULT_TENANT = "soakfaults"
 
