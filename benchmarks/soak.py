@@ -77,8 +77,11 @@ async def set_up(http: httpx.AsyncClient, url: str) -> dict[str, Any]:
 
 
 async def drive(
-    url: str, clients: int, duration: float, model: Model, tally: Tally, sizes: dict[str, dict[str, int]]
-) -> dict[str, Any]:
+    url: str, clients: int, duration: float, warmup: float, model: Model, tally: Tally
+) -> tuple[dict[str, Any], dict[str, dict[str, int]]]:
+    """Run the clients for ``duration`` seconds; the final state and the state's size per
+    section at the end of warm-up (``warmup`` seconds in) and at the end."""
+    sizes: dict[str, dict[str, int]] = {}
     # An idle connection is dropped by the client (1 s) before uvicorn drops it (5 s): no race on reuse.
     limits = httpx.Limits(max_connections=clients + 4, max_keepalive_connections=clients + 4, keepalive_expiry=1.0)
     async with httpx.AsyncClient(base_url=url, headers=AUTH, timeout=60, limits=limits) as http:
@@ -94,9 +97,7 @@ async def drive(
             await asyncio.sleep(after)
             sizes[label] = section_sizes((await http.get("/__admin/state")).json())
 
-        await asyncio.gather(
-            measure("warm", duration * sizes.pop("warmup")["fraction"] / 100), *(run(w) for w in workers)
-        )
+        await asyncio.gather(measure("warm", warmup), *(run(w) for w in workers))
         await settle(http)
         state: dict[str, Any] = (await http.get("/__admin/state")).json()
         sizes["end"] = section_sizes(state)
@@ -174,12 +175,12 @@ def main() -> int:
     with serve(None) as (url, proc, _):
         sampler = RssSampler(proc.pid)
         started = time.monotonic()
-        sizes: dict[str, dict[str, int]] = {"warmup": {"fraction": int(args.warmup * 100)}}
-        state = asyncio.run(drive(url, args.clients, args.duration, model, tally, sizes))
+        warmup = args.warmup * args.duration
+        state, sizes = asyncio.run(drive(url, args.clients, args.duration, warmup, model, tally))
         elapsed = time.monotonic() - started
         sampler.stop()
     lost = lost_writes(state, model)
-    slope = sampler.slope_after(started + args.warmup * args.duration)
+    slope = sampler.slope_after(started + warmup)
     rss = [m for _, m in sampler.samples]
     total = sum(tally.requests.values())
     print(f"soak: {args.clients} clients, {elapsed:.0f} s, {total:,} requests ({total / elapsed:.0f}/s)")
@@ -189,7 +190,7 @@ def main() -> int:
     print(f" (unanswered: {tally.unknown})")
     print(f"  lost writes: {len(lost)}; stale reads of a client's own write: {len(tally.stale_reads)}")
     print(
-        f"  RSS MiB: start {rss[0]:.0f}, end of warm-up {_at(sampler, started + args.warmup * args.duration):.0f}, "
+        f"  RSS MiB: start {rss[0]:.0f}, end of warm-up {_at(sampler, started + warmup):.0f}, "
         f"end {rss[-1]:.0f}, max {max(rss):.0f}; slope after warm-up {slope:+.2f} MiB/min"
     )
     growth = {k: sizes["end"][k] - sizes["warm"].get(k, 0) for k in sizes["end"]}
