@@ -103,7 +103,7 @@ async def drive(
         sizes["end"] = section_sizes(state)
         sift_active = await http.get("/sift/api/v2/users", params={"pageSize": 1000})
         state["sift_active"] = [u["userName"] for u in sift_active.json()["users"]]
-        return state
+        return state, sizes
 
 
 def section_sizes(state: dict[str, Any]) -> dict[str, int]:
