@@ -33,7 +33,7 @@ from mockserver.http.lenient import LenientRequests
 from mockserver.http.middleware import IdsyncMiddleware
 from mockserver.http.routing import MountedApi, Router
 from mockserver.profiles import get_profile
-from mockserver.runtime import Runtime
+from mockserver.runtime import MAX_IMPORT_BYTES, Runtime
 from mockserver.seed import load_seed_file
 from mockserver.specs import load_spec
 
@@ -65,6 +65,7 @@ def create_app(
     profile: str = "default",
     validate_responses: bool = False,
     max_body_bytes: int = 1_048_576,
+    max_import_bytes: int = MAX_IMPORT_BYTES,
     clock: Clock | None = None,
 ) -> AsyncApp:
     """Build a mock app.
@@ -72,11 +73,13 @@ def create_app(
     ``seed``: a mapping, a YAML/JSON file, or None for the default seed. ``root_api`` serves
     that API at ``/`` (scim and admin stay at their own paths). ``apis`` limits what is
     mounted. ``validate_responses`` checks every response against the spec (on in tests).
+    ``max_import_bytes`` limits the body of ``PUT /__admin/state`` and ``POST /__admin/seed``.
     The returned app has ``.runtime`` (world, journal, faults).
     """
     seed_data = seed if isinstance(seed, dict) else load_seed_file(seed)
     quirks = get_profile(profile).quirks
-    runtime = Runtime(World(seed_data, clock=clock, quirks=quirks), profile=profile, max_body_bytes=max_body_bytes)
+    world = World(seed_data, clock=clock, quirks=quirks)
+    runtime = Runtime(world, profile=profile, max_body_bytes=max_body_bytes, max_import_bytes=max_import_bytes)
     wanted = _wanted_apis(apis, root_api)
     app = AsyncApp(
         __name__,

@@ -23,6 +23,9 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--list-profiles", action="store_true", help="list fault profiles and exit")
     parser.add_argument("--validate-responses", action="store_true", help="check every response against the spec")
     parser.add_argument("--log-level", default="warning", help="uvicorn log level (default warning)")
+    parser.add_argument(
+        "--max-import-mb", type=int, default=512, help="largest state import or seed body, in MiB (default 512)"
+    )
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -40,6 +43,7 @@ def serve(args: argparse.Namespace) -> int:
         profile=args.profile,
         validate_responses=args.validate_responses,
         log_level=args.log_level,
+        max_import_bytes=args.max_import_mb * 1_048_576,
     )
 
 

@@ -1,21 +1,60 @@
 """What one running app holds besides the identity world: the request journal and fault rules.
 
 Both are driven by the admin API (docs/design.md, "The admin API"); neither imports a web framework.
+Their path patterns are RE2 regular expressions (:func:`compile_pattern`): matching takes time
+linear in the path, whatever the pattern, so no pattern can stall the event loop.
 """
 
 from __future__ import annotations
 
 import itertools
 import random
-import re
 from collections import deque
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Protocol
+
+import re2
 
 from mockserver.domain.errors import BadRequest, NotFound
+from mockserver.domain.limits import MAX_FAULT_RULES, MAX_PATTERN_LENGTH, require_room
 from mockserver.domain.world import World
 
 FAULT_ACTIONS = ("latency", "status", "rate_limit", "close")
+#: The admin routes whose body is a whole state or seed (specs/admin.yaml).
+IMPORT_ROUTES = frozenset({("PUT", "/__admin/state"), ("POST", "/__admin/seed")})
+#: Default limit of those bodies; ``idsync serve --max-import-mb``.
+MAX_IMPORT_BYTES = 512 * 1_048_576
+
+
+class Pattern(Protocol):
+    """A compiled path pattern: what the journal and fault rules ask of it."""
+
+    pattern: str
+
+    def search(self, text: str) -> object | None:
+        """A match anywhere in ``text``, or None."""
+
+
+def compile_pattern(text: str, what: str = "path") -> Pattern:
+    """``text`` as an RE2 regular expression (github.com/google/re2/wiki/Syntax).
+
+    RE2 matches in time linear in the subject (no backtracking), so ``(a+)+$`` against a long
+    path answers at once; in exchange it has no backreferences nor lookaround, which are a 400,
+    as is a pattern longer than ``MAX_PATTERN_LENGTH`` characters (limits.py).
+    """
+    if len(text) > MAX_PATTERN_LENGTH:
+        raise BadRequest(f"{what} is longer than {MAX_PATTERN_LENGTH} characters")
+    try:
+        compiled: Pattern = re2.compile(text, _RE2_OPTIONS)
+    except re2.error as exc:
+        reason = exc.args[0].decode("utf-8", "replace") if exc.args and isinstance(exc.args[0], bytes) else exc
+        raise BadRequest(f"{what} is not a valid RE2 regular expression: {reason}") from None
+    return compiled
+
+
+_RE2_OPTIONS = re2.Options()
+_RE2_OPTIONS.log_errors = False  # a bad pattern is the client's 400, not a line on the server's stderr
+_ANY: Pattern = compile_pattern(".*")
 
 
 @dataclass
@@ -59,8 +98,8 @@ class Journal:
         status: int | None = None,
         limit: int | None = None,
     ) -> list[dict[str, Any]]:
-        """Entries matching every given criterion (``path`` is a regular expression searched in the path)."""
-        pattern = re.compile(path) if path else None
+        """Entries matching every given criterion (``path``: an RE2 expression searched in the path)."""
+        pattern = compile_pattern(path) if path else None
         found = [
             asdict(e)
             for e in self._entries
@@ -97,7 +136,7 @@ class FaultRule:
     count: int | None = None
     probability: float = 1.0
     hits: int = 0
-    _regex: re.Pattern[str] = field(default=re.compile(".*"), repr=False, compare=False)
+    _regex: Pattern = field(default=_ANY, repr=False, compare=False)
 
     def matches(self, method: str, path: str, api: str) -> bool:
         """True if the rule applies to this request and still has hits left."""
@@ -129,10 +168,8 @@ class Faults:
         action = spec.get("action")
         if action not in FAULT_ACTIONS:
             raise BadRequest(f"action must be one of {', '.join(FAULT_ACTIONS)}")
-        try:
-            regex = re.compile(spec.get("path") or ".*")
-        except re.error as exc:
-            raise BadRequest(f"path is not a valid regular expression: {exc}") from None
+        regex = compile_pattern(spec.get("path") or ".*")
+        require_room(len(self._rules), MAX_FAULT_RULES, "fault rules")
         known = {
             k: spec[k]
             for k in ("method", "api", "status", "latency_ms", "retry_after", "count", "probability")
@@ -175,3 +212,10 @@ class Runtime:
     faults: Faults = field(default_factory=Faults)
     profile: str = "default"
     max_body_bytes: int = 1_048_576
+    #: Larger, separate limit of the two bodies that carry a whole world (``IMPORT_ROUTES``).
+    max_import_bytes: int = MAX_IMPORT_BYTES
+
+    def body_limit(self, method: str, path: str) -> int:
+        """Largest body accepted for this request: a state import or a seed may be far larger
+        (100,000 SCIM users export to about 60 MB) than any vendor request."""
+        return self.max_import_bytes if (method, path.rstrip("/")) in IMPORT_ROUTES else self.max_body_bytes

@@ -13,6 +13,7 @@ import uvicorn
 
 from mockserver.app import create_app
 from mockserver.profiles import PROFILES
+from mockserver.runtime import MAX_IMPORT_BYTES
 
 
 def list_profiles() -> str:
@@ -58,9 +59,16 @@ def run(
     profile: str,
     validate_responses: bool,
     log_level: str,
+    max_import_bytes: int = MAX_IMPORT_BYTES,
 ) -> int:
     """Serve until interrupted (uvicorn handles SIGINT/SIGTERM and shuts down cleanly)."""
-    app = create_app(seed, root_api=root_api, profile=profile, validate_responses=validate_responses)
+    app = create_app(
+        seed,
+        root_api=root_api,
+        profile=profile,
+        validate_responses=validate_responses,
+        max_import_bytes=max_import_bytes,
+    )
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))

@@ -228,10 +228,19 @@ def test_single_user_update_syncs_one_user_without_cleanup(world: World) -> None
 def test_export_load_round_trips(world: World) -> None:
     world.fake.add("ivy")
     counts(world)
-    world.resolution.schedule_sync(DEFAULT_CONNECTOR)
     exported = world.resolution.export()
     world.resolution.load(exported)
     assert world.resolution.export() == exported
+
+
+def test_a_snapshot_taken_mid_sync_loads_usable(world: World) -> None:
+    """No task runs a job restored from a snapshot: it ends FAILED and the next sync is taken."""
+    job = world.resolution.schedule_sync(DEFAULT_CONNECTOR)
+    world.resolution.load(world.resolution.export())
+    restored = world.resolution.last_status(DEFAULT_CONNECTOR)
+    assert (restored.jobId, restored.status, restored.result) == (job.jobId, "DONE", "FAILED")
+    assert "interrupted" in restored.messages[-1]
+    assert world.resolution.sync_now(DEFAULT_CONNECTOR).result == "SUCCESS"
 
 
 def test_planted_faults_change_the_outcome(monkeypatch: pytest.MonkeyPatch, world: World) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mockserver.apis.base import BaseHandlers, ErrorResponse, empty, json_error
+from mockserver.domain import statefile
 from mockserver.domain.clock import rfc3339
 from mockserver.domain.errors import BadRequest, DomainError
 from mockserver.domain.planted import PlantedFault
@@ -53,6 +54,9 @@ class Handlers(BaseHandlers):
         self.world.restore(body)
         return {"status": "imported"}, 200
 
+    async def state_schema(self) -> tuple[Any, int, dict[str, str]]:
+        return statefile.schema(), 200, {"Content-Type": "application/schema+json"}
+
     async def read_journal(
         self,
         method: str | None = None,
@@ -61,10 +65,7 @@ class Handlers(BaseHandlers):
         status: int | None = None,
         limit: int | None = None,
     ) -> Reply:
-        try:
-            entries = self.runtime.journal.query(method=method, path=path, api=api, status=status, limit=limit)
-        except Exception as exc:  # a bad regular expression
-            raise BadRequest(f"path is not a valid regular expression: {exc}") from None
+        entries = self.runtime.journal.query(method=method, path=path, api=api, status=status, limit=limit)
         return {"entries": entries}, 200
 
     async def clear_journal(self) -> Reply:

@@ -43,12 +43,6 @@ class Credentials:
             made.admin_token = None if data["admin_token"] is None else str(data["admin_token"])
         return made
 
-    def load(self, data: dict[str, Any]) -> None:
-        """Replace every field from a ``credentials`` section, in place: the context and the
-        handlers hold this one object, so they always see the live credentials."""
-        fresh = Credentials.from_seed(data)
-        self.basic, self.bearer, self.admin_token = fresh.basic, fresh.bearer, fresh.admin_token
-
     def export(self) -> dict[str, Any]:
         """Seed-shaped copy."""
         return {"basic": dict(self.basic), "bearer": list(self.bearer), "admin_token": self.admin_token}

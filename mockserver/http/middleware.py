@@ -134,7 +134,7 @@ class IdsyncMiddleware:
         """Read the whole body, enforcing the size limit and, for JSON, UTF-8 and syntax."""
         if scope["method"] not in BODY_METHODS:
             return b""
-        limit = self.runtime.max_body_bytes
+        limit = self.runtime.body_limit(scope["method"], scope["path"])
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:

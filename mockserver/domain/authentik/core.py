@@ -25,6 +25,7 @@ from mockserver.domain.authentik.values import (
     require_uuids,
 )
 from mockserver.domain.errors import BadRequest, NotFound
+from mockserver.domain.limits import MAX_AUTHENTIK_GROUPS, MAX_AUTHENTIK_USERS, require_room
 
 
 class CoreStore:
@@ -144,6 +145,7 @@ class CoreStore:
             raise BadRequest("Invalid user", fields=errors)
         now = self.now()
         if pk is None:
+            require_room(len(self.users), MAX_AUTHENTIK_USERS, "users")
             pk = max(self.users, default=0) + 1
             self.users[pk] = {
                 "pk": pk,
@@ -186,6 +188,7 @@ class CoreStore:
         if errors:
             raise BadRequest("Invalid group", fields=errors)
         if pk is None:
+            require_room(len(self.groups), MAX_AUTHENTIK_GROUPS, "groups")
             pk = str(uuid.uuid4())
             self.groups[pk] = {
                 "pk": pk,

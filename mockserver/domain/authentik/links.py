@@ -15,6 +15,7 @@ from mockserver.domain.authentik.core import CoreStore
 from mockserver.domain.authentik.paging import order, paginate, search
 from mockserver.domain.authentik.values import is_uuid, missing_pk, require_uuids
 from mockserver.domain.errors import BadRequest, NotFound
+from mockserver.domain.limits import MAX_AUTHENTIK_CONNECTIONS, require_room
 
 LINK_KEY = {"user": "user", "group": "group"}
 
@@ -33,6 +34,7 @@ class ConnectionsMixin:
         """Record a pushed object, unless the provider or object vanished during the push."""
         objects = self.core.users if kind == "user" else self.core.groups
         if provider_pk in self.providers and obj_pk in objects and self.link_for(kind, provider_pk, obj_pk) is None:
+            require_room(len(self.links[kind]), MAX_AUTHENTIK_CONNECTIONS, f"SCIM provider {kind} connections")
             cid = str(uuid.uuid4())
             self.links[kind][cid] = {
                 "id": cid,
@@ -88,6 +90,7 @@ class ConnectionsMixin:
             errors["non_field_errors"] = [f"The fields scim_id, {kind}, provider must make a unique set."]
         if errors:
             raise BadRequest("Invalid connection", fields=errors)
+        require_room(len(self.links[kind]), MAX_AUTHENTIK_CONNECTIONS, f"SCIM provider {kind} connections")
         cid = str(uuid.uuid4())
         self.links[kind][cid] = {
             "id": cid,

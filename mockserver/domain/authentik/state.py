@@ -17,6 +17,8 @@ from mockserver.domain.authentik.paging import order, paginate, search
 from mockserver.domain.authentik.values import SERVICE_ACCOUNT_TYPES, is_uuid, iso, missing_pk, require_uuids
 from mockserver.domain.context import VendorContext
 from mockserver.domain.errors import BadRequest, NotFound
+from mockserver.domain.limits import MAX_AUTHENTIK_PROVIDERS, require_room
+from mockserver.domain.statefile import at
 
 USER_MODEL = "authentik.core.models.User"
 GROUP_MODEL = "authentik.core.models.Group"
@@ -61,6 +63,23 @@ class AuthentikState(ConnectionsMixin):
             kind: {str(c["id"]): copy.deepcopy(c) for c in data.get(f"scim_{kind}s", [])} for kind in LINK_KEY
         }
         self.sync_runs = copy.deepcopy(dict(data.get("sync_runs", {})))
+        self._check_references()
+
+    def _check_references(self) -> None:
+        """An imported state refers only to records it holds (what Django's foreign keys ensure);
+        a dangling one is a 400 naming it, not a 500 when a list renders it (statefile.py)."""
+        users, groups = self.core.users, self.core.groups
+        for i, g in enumerate(self.core.groups.values()):
+            if any(u not in users for u in g["users"]) or (g["parent"] is not None and g["parent"] not in groups):
+                raise at(("authentik", "groups", i), BadRequest("a member or the parent is not in the state"))
+        for i, p in enumerate(self.providers.values()):
+            if p["filter_group"] is not None and str(p["filter_group"]) not in groups:
+                raise at(("authentik", "providers", i, "filter_group"), BadRequest("no such group in the state"))
+        for kind, objects in (("user", users), ("group", groups)):
+            for i, c in enumerate(self.links[kind].values()):
+                if c[kind] not in objects or c["provider"] not in self.providers:
+                    missing = BadRequest(f"its {kind} or provider is not in the state")
+                    raise at(("authentik", f"scim_{kind}s", i), missing)
 
     def export(self) -> dict[str, Any]:
         """JSON-able state; ``load(export())`` round-trips."""
@@ -124,6 +143,7 @@ class AuthentikState(ConnectionsMixin):
         if group is not None and str(group) not in self.core.groups:
             raise BadRequest("Invalid filter_group", fields={"filter_group": missing_pk(group)})
         if pk is None:
+            require_room(len(self.providers), MAX_AUTHENTIK_PROVIDERS, "SCIM providers")
             pk = max(self.providers, default=0) + 1
             self.providers[pk] = {"pk": pk, **copy.deepcopy(PROVIDER_DEFAULTS)}
         provider = self.providers[pk]

@@ -14,6 +14,7 @@ from typing import Any
 from mockserver.domain.clock import rfc3339
 from mockserver.domain.context import VendorContext
 from mockserver.domain.errors import BadRequest, Conflict, NotFound
+from mockserver.domain.limits import MAX_RESOLUTION_DIRECTORY_USERS, MAX_RESOLUTION_STATUSES, evict_oldest
 from mockserver.domain.resolution import engine
 from mockserver.domain.resolution.model import (
     CLEANUP_BEHAVIOURS,
@@ -66,9 +67,19 @@ class ResolutionState:
         self.next_status_id = int(data.get("nextSyncStatusId") or max([0, *self.statuses]) + 1)
         for connector in self.connectors.values():
             self.load_tenant(connector)
+        self._interrupt_restored_jobs()
         if data.get("initialSync"):
             for connector_id in list(self.connectors):
                 self.sync_now(connector_id)
+
+    def _interrupt_restored_jobs(self) -> None:
+        """A snapshot taken mid-sync holds SCHEDULED or RUNNING jobs that no task will ever run
+        here; they end FAILED, as a job scheduler marks the jobs a restart interrupted, so the
+        connector takes its next sync instead of answering 409 forever (specs/README.md, admin)."""
+        for status in self.statuses.values():
+            if status.busy:
+                reason = f"Synchronization {status.jobId} was interrupted: the state was restored from a snapshot"
+                self._done(status, engine.Outcome().fail(reason))
 
     def export(self) -> dict[str, Any]:
         """JSON-able state; :meth:`load` of it round-trips."""
@@ -193,7 +204,16 @@ class ResolutionState:
         )
         self.statuses[status.id] = status
         self.next_status_id += 1
+        self._forget_old_statuses()
         return status
+
+    def _forget_old_statuses(self) -> None:
+        """Keep the newest ``MAX_RESOLUTION_STATUSES`` (limits.py); a job still running and each
+        connector's last sync are never forgotten, so ``syncstatus`` always answers."""
+        if len(self.statuses) > MAX_RESOLUTION_STATUSES:
+            keep = {c.lastSyncStatusId for c in self.connectors.values()}
+            keep |= {s.id for s in self.statuses.values() if s.busy}
+            evict_oldest(self.statuses, MAX_RESOLUTION_STATUSES, frozenset(keep))
 
     def _done(self, status: SyncStatus, out: engine.Outcome) -> None:
         now = self.context.clock.now()
@@ -232,6 +252,7 @@ class ResolutionState:
                 out,
                 quirk=self.context.quirk,
             )
+            _forget_old_inactive_users(directory)
         return out
 
     def status_view(self, status: SyncStatus) -> dict[str, Any]:
@@ -274,3 +295,12 @@ def _validate(changes: dict[str, Any]) -> None:
         raise BadRequest(f"cleanupBehaviour must be one of {', '.join(CLEANUP_BEHAVIOURS)}")
     if "upstreamScimTenant" in changes and not str(changes["upstreamScimTenant"]).strip():
         raise BadRequest("upstreamScimTenant must not be empty")
+
+
+def _forget_old_inactive_users(directory: UserDirectory) -> None:
+    """Cleanup disables users (R4), so a create-delete loop in the IdP grows the directory: past
+    ``MAX_RESOLUTION_DIRECTORY_USERS`` its oldest disabled users are forgotten (limits.py)."""
+    excess = len(directory.users) - MAX_RESOLUTION_DIRECTORY_USERS
+    if excess > 0:
+        for key in [k for k, u in directory.users.items() if not u.active][:excess]:
+            del directory.users[key]

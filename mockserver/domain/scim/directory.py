@@ -19,6 +19,7 @@ from typing import Any
 
 from mockserver.domain.clock import Clock
 from mockserver.domain.errors import Conflict, DomainError, NotFound, PreconditionFailed
+from mockserver.domain.limits import MAX_SCIM_RESOURCES, require_room
 from mockserver.domain.scim.evaluate import index_keys
 from mockserver.domain.scim.listing import Page, list_resources
 from mockserver.domain.scim.members import MemberIndex
@@ -210,6 +211,7 @@ class Directory:
 
     def _create(self, rtype: ResourceType, data: dict[str, Any]) -> dict[str, Any]:
         body = normalize(data, rtype)
+        require_room(len(self._users) + len(self._groups), MAX_SCIM_RESOURCES, "users and groups in this tenant")
         id = str(uuid.uuid4())
         now = self._now()
         body["meta"] = {

@@ -10,10 +10,12 @@ from collections.abc import Callable
 from typing import Any
 
 from mockserver.domain.clock import Clock
-from mockserver.domain.errors import NotFound
+from mockserver.domain.errors import BadRequest, NotFound
+from mockserver.domain.limits import MAX_SCIM_TENANTS, require_room
 from mockserver.domain.scim.directory import Directory
 from mockserver.domain.scim.options import TenantOptions
 from mockserver.domain.scim.schema import GROUP_TYPE, USER_TYPE
+from mockserver.domain.statefile import at
 
 
 class Directories:
@@ -32,8 +34,9 @@ class Directories:
             raise NotFound(f"SCIM tenant {name!r} not found") from None
 
     def ensure(self, name: str) -> Directory:
-        """The tenant ``name``, created empty if missing."""
+        """The tenant ``name``, created empty if missing (429 past ``MAX_SCIM_TENANTS``, limits.py)."""
         if name not in self._by_name:
+            require_room(len(self._by_name), MAX_SCIM_TENANTS, "SCIM tenants")
             self._by_name[name] = Directory(name, self.clock, lambda q: self.quirk(q))
         return self._by_name[name]
 
@@ -73,11 +76,17 @@ class Directories:
                     directory.add_token(str(token["token"]), token.get("expires_at"))
                 else:
                     directory.add_token(str(token))
-            for user in tenant.get("users") or []:
-                directory.load_resource(USER_TYPE, user)
-            for group in tenant.get("groups") or []:
-                directory.load_resource(GROUP_TYPE, group, check_members=False)
-            directory.check_all_members()
+            path = ("scim", "tenants", str(name))
+            for kind, rtype in (("users", USER_TYPE), ("groups", GROUP_TYPE)):
+                for index, resource in enumerate(tenant.get(kind) or []):
+                    try:
+                        directory.load_resource(rtype, resource, check_members=False)
+                    except BadRequest as exc:  # name the offending record (statefile.py)
+                        raise at((*path, kind, index), exc) from None
+            try:
+                directory.check_all_members()
+            except BadRequest as exc:
+                raise at((*path, "groups"), exc) from None
 
     def export(self) -> dict[str, Any]:
         """Seed-shaped state; ``load(export())`` gives an identical state."""

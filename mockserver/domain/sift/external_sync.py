@@ -14,6 +14,7 @@ import uuid
 from typing import Any
 
 from mockserver.domain.errors import FailedPrecondition, NotFound
+from mockserver.domain.limits import MAX_SIFT_RUNS, MAX_SIFT_TOKENS, MAX_SIFT_USERS
 from mockserver.domain.sift.paging import ListQuery, select
 from mockserver.domain.sift.reconcile import SyncDiff, apply, reconcile
 from mockserver.domain.sift.records import SiftRecords, group_view, require_uuid, timestamp
@@ -55,7 +56,8 @@ class ExternalSync:
         """``POST /api/v1/external-sync:generate-token``: the token is returned only here.
 
         Inferred: earlier tokens stay valid until they expire (``ListExternalSyncTokens`` lists
-        every token with its own lifetime, and there is no revoke RPC).
+        every token with its own lifetime, and there is no revoke RPC), but only the newest
+        ``MAX_SIFT_TOKENS`` are kept: an older one is forgotten and stops working (limits.py).
         """
         state, now = self.state, self.state.now()
         token = "sift-scim-" + secrets.token_urlsafe(32)
@@ -70,6 +72,9 @@ class ExternalSync:
                 "token": token,
             }
         )
+        for old in state.tokens[:-MAX_SIFT_TOKENS]:
+            self.scim.revoke_token(self.tenant, old["token"])
+        del state.tokens[:-MAX_SIFT_TOKENS]
         config = dict(state.external_sync or {})
         config.update(
             tenant=self.tenant,
@@ -126,6 +131,8 @@ class ExternalSync:
             self._delete_users(diff.deactivated_user_ids)
         state.external_sync = {**state.external_sync, "mostRecentSyncDate": now, "mostRecentSyncByUserId": caller}
         state.runs.append(self._run(diff, caller, now))
+        del state.runs[:-MAX_SIFT_RUNS]  # the oldest runs are forgotten (limits.py)
+        self._forget_old_deactivated_users()
         return self._response(diff, origin)
 
     def _response(self, diff: SyncDiff, origin: str) -> Json:
@@ -173,6 +180,14 @@ class ExternalSync:
             "triggeredByUserId": caller,
             "diff": run_diff,
         }
+
+    def _forget_old_deactivated_users(self) -> None:
+        """Users are deactivated, never deleted, so a create-delete loop upstream grows the org:
+        past ``MAX_SIFT_USERS`` the oldest deactivated managed users are forgotten (limits.py)."""
+        excess = len(self.state.users) - MAX_SIFT_USERS
+        if excess > 0:
+            gone = [u["userId"] for u in self.state.users.values() if u["membership"] == "deactivated" and u["managed"]]
+            self._delete_users(gone[:excess])
 
     def _delete_users(self, user_ids: list[str]) -> None:
         """Planted fault ``sift-deletes-instead-of-deactivates``: the user record disappears."""

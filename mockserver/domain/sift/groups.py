@@ -14,6 +14,7 @@ import uuid
 from typing import Any
 
 from mockserver.domain.errors import BadRequest, FailedPrecondition, NotFound
+from mockserver.domain.limits import MAX_SIFT_GROUPS, require_room
 from mockserver.domain.sift.paging import ListQuery, select
 from mockserver.domain.sift.records import SiftRecords, group_view, require_uuid
 
@@ -68,6 +69,7 @@ class UserGroups:
         if not isinstance(data, dict):
             raise BadRequest("user_group: value is required")
         name = self._name(data.get("name"))
+        require_room(len(self.state.groups), MAX_SIFT_GROUPS, "user groups")
         now = self.state.now()
         group: Json = {
             "userGroupId": str(uuid.uuid4()),

@@ -9,6 +9,7 @@ reconciles from (``SyncOrganization``).
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from mockserver.domain.errors import FailedPrecondition, NotFound
@@ -31,6 +32,11 @@ class OrgScimServer:
     def add_token(self, tenant: str, token: str, expires_at: float | None) -> None:
         """Accept ``token`` until ``expires_at`` (mock clock; None = never); the tenant is created on first use."""
         self.directories.ensure(tenant).add_token(token, expires_at)
+
+    def revoke_token(self, tenant: str, token: str) -> None:
+        """Stop accepting ``token`` (a tenant that is gone has nothing to revoke)."""
+        with contextlib.suppress(NotFound):
+            self.directories.get(tenant).revoke_token(token)
 
     def read(self, tenant: str) -> tuple[list[Json], list[Json]]:
         """Every user and group of the tenant as SCIM resources (RFC 7643 §4).

@@ -18,6 +18,7 @@ from typing import Any
 
 from mockserver.domain.context import VendorContext
 from mockserver.domain.errors import BadRequest, Conflict, NotFound
+from mockserver.domain.limits import MAX_STACKSPOT_RECORDS, MAX_STACKSPOT_TENANTS, require_room
 from mockserver.domain.scim.evaluate import compile_filter
 from mockserver.domain.stackspot import integrity
 from mockserver.domain.stackspot.dialect import STACKSPOT
@@ -25,6 +26,7 @@ from mockserver.domain.stackspot.patch import apply_patch, parse_patch
 from mockserver.domain.stackspot.schema import KINDS, Kind
 from mockserver.domain.stackspot.validate import normalize, slugify
 from mockserver.domain.stackspot.view import Store, View
+from mockserver.domain.statefile import at
 
 LIST_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
 #: elimity ``ServiceProviderConfig.MaxResults`` fallback: default and maximum ``count``.
@@ -54,9 +56,19 @@ class StackSpotState:
         for name, endpoints in (data.get("tenants") or {}).items():
             store = self._ensure(str(name))
             for endpoint in KINDS:
-                for entry in (endpoints or {}).get(endpoint) or []:
-                    record = copy.deepcopy(entry) if "attrs" in entry else self._seed_record(KINDS[endpoint], entry)
+                for index, entry in enumerate((endpoints or {}).get(endpoint) or []):
+                    try:
+                        record = self._load_record(KINDS[endpoint], entry)
+                    except BadRequest as exc:  # name the offending record (statefile.py)
+                        raise at(("stackspot", "tenants", str(name), endpoint, index), exc) from None
                     store[endpoint][record["id"]] = record
+
+    def _load_record(self, kind: Kind, entry: dict[str, Any]) -> dict[str, Any]:
+        """An exported record (its ``attrs`` must pass the API's own validation) or seed attributes."""
+        if "attrs" not in entry:
+            return self._seed_record(kind, entry)
+        normalize(kind, entry["attrs"])
+        return copy.deepcopy(entry)
 
     def _seed_record(self, kind: Kind, entry: dict[str, Any]) -> dict[str, Any]:
         attrs = self._defaults(kind, normalize(kind, {k: v for k, v in entry.items() if k != "id"}))
@@ -103,6 +115,7 @@ class StackSpotState:
         if wanted and wanted in (store or {}).get(endpoint, {}):
             raise Conflict("One or more of the attribute values are already in use or are reserved.")
         self._validate(store or {}, kind, attrs, None)
+        self._require_room(new_tenant=store is None)
         record = self._new_record(attrs, wanted)
         store = self._ensure(tenant)
         store[endpoint][record["id"]] = record
@@ -203,6 +216,13 @@ class StackSpotState:
         if not tenant:
             raise BadRequest("A tenant is required: use /{tenant}/scim/... or the X-Tenant-Id header.")
         return self.tenants.get(tenant)
+
+    def _require_room(self, *, new_tenant: bool) -> None:
+        """429 past the tenant and record caps (limits.py): a write loop cannot grow the store."""
+        if new_tenant:
+            require_room(len(self.tenants), MAX_STACKSPOT_TENANTS, "StackSpot tenants")
+        records = sum(len(recs) for store in self.tenants.values() for recs in store.values())
+        require_room(records, MAX_STACKSPOT_RECORDS, "StackSpot records")
 
     def _ensure(self, tenant: str) -> Store:
         """The tenant's store, created by its first write."""

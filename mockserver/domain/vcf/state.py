@@ -16,6 +16,8 @@ from typing import Any
 
 from mockserver.domain.context import VendorContext
 from mockserver.domain.errors import BadRequest, Conflict, NotFound
+from mockserver.domain.limits import MAX_VCF_SOURCES, require_room
+from mockserver.domain.statefile import at
 from mockserver.domain.vcf import providers
 from mockserver.domain.vcf.errors import vcf_error
 from mockserver.domain.vcf.scim_client import SyncDirectories, tenant_name
@@ -41,6 +43,8 @@ class VcfState:
             self.idps.insert(0, providers.embedded_record())
             self._embedded()["status"] = "INACTIVE" if self._externals() else "ACTIVE"
         self.tokens.load(data.get("tokens") or {})
+        for index, record in enumerate(self.idps):
+            _check_record(index, record)
         for record in self.idps:
             if record.get("sync"):
                 self._register(record["sync"])
@@ -100,6 +104,7 @@ class VcfState:
         """``POST .../identity-sources`` (Inferred: Embedded IdP only, one source per domain)."""
         sources = self._sources(idp_id)
         source = providers.source_record(spec)
+        require_room(len(sources), MAX_VCF_SOURCES, "identity sources")
         if any(source["ldap"]["domainName"] in s["domainNames"] for s in sources):
             raise vcf_error(
                 BadRequest,
@@ -214,3 +219,20 @@ class VcfState:
                     )
                 return index
         raise vcf_error(NotFound, "Identity Source not found", "IDENTITY_SOURCE_NOT_FOUND", domain)
+
+
+def _check_record(index: int, record: dict[str, Any]) -> None:
+    """An imported IdP is one the API could have made: the Embedded one has its name and sources,
+    an external one a spec that ``POST /v1/identity-providers`` accepts (statefile.py)."""
+    try:
+        if record.get("type") == providers.EMBEDDED:
+            if "name" not in record or "identitySources" not in record:
+                raise BadRequest("the Embedded identity provider needs name and identitySources")
+        elif "spec" not in record:
+            raise BadRequest("an external identity provider needs its spec")
+        else:
+            providers.external_record(record["spec"], record["id"])
+    except BadRequest as exc:
+        raise at(("vcf", "identity_providers", index), exc) from None
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise at(("vcf", "identity_providers", index, "spec"), BadRequest(f"malformed: {exc!r}")) from None

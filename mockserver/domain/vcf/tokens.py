@@ -19,6 +19,7 @@ from typing import Any
 
 from mockserver.domain.context import VendorContext
 from mockserver.domain.errors import NotFound, Unauthenticated
+from mockserver.domain.limits import MAX_VCF_TOKENS, evict_oldest
 from mockserver.domain.vcf.errors import vcf_error
 
 ACCESS_TTL = 3600
@@ -71,6 +72,7 @@ class TokenStore:
         self._prune(now)
         refresh_id = str(uuid.uuid4())
         self.refresh[refresh_id] = {"sub": username, "exp": now + REFRESH_TTL}
+        evict_oldest(self.refresh, MAX_VCF_TOKENS)
         return {"accessToken": self._issue(username, now), "refreshToken": {"id": refresh_id}}
 
     def refresh_access(self, refresh_id: str) -> str:
@@ -98,6 +100,7 @@ class TokenStore:
     def _issue(self, subject: str, now: float) -> str:
         token = make_jwt(subject, now, now + ACCESS_TTL)
         self.access[token] = {"sub": subject, "exp": now + ACCESS_TTL}
+        evict_oldest(self.access, MAX_VCF_TOKENS)  # a login loop cannot grow the store (limits.py)
         return token
 
     def _prune(self, now: float) -> None:
