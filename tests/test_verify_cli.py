@@ -15,7 +15,7 @@ SEED = 20261123
 def test_verify_cli_end_to_end_writes_junit(tmp_path: Path) -> None:
     report = tmp_path / "x.xml"
     command = [sys.executable, "-m", "mockserver.cli", "verify", "--api", "admin", "--report", str(report)]
-    flags = ["--max-examples", "5", "--seed", str(SEED), "--st-report-dir", str(tmp_path / "st")]
+    flags = ["--max-examples", "5", "--random-seed", str(SEED), "--st-report-dir", str(tmp_path / "st")]
     done = subprocess.run([*command, *flags], cwd=ROOT, capture_output=True, text=True, timeout=240)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "0 failed" in done.stdout
@@ -34,11 +34,13 @@ def test_verify_cli_end_to_end_writes_junit(tmp_path: Path) -> None:
 def test_verify_cli_exits_nonzero_and_reports_the_failure(tmp_path: Path) -> None:
     report = tmp_path / "bad.xml"
     command = [sys.executable, "-m", "mockserver.cli", "verify", "--api", "admin", "--report", str(report)]
-    flags = ["--profile", "http-auth-ignored", "--level", "semantic", "--seed", str(SEED)]
+    flags = ["--profile", "http-auth-ignored", "--level", "semantic", "--random-seed", str(SEED)]
     done = subprocess.run([*command, *flags], cwd=ROOT, capture_output=True, text=True, timeout=240)
     assert done.returncode == 1, done.stdout + done.stderr
-    assert "FAILED admin semantic missing_credentials_rejected" in done.stdout
-    assert "Reproduce: curl -X GET" in done.stdout
+    assert "FAILED (MUST) admin semantic missing_credentials_rejected" in done.stdout
+    # the embedded mock's temporary port is gone after the run: the curl line says how to start it again
+    start = "Reproduce: (start the same mock first: idsync serve --port 8080 --profile http-auth-ignored) curl -sS"
+    assert start in done.stdout and "http://127.0.0.1:8080/__admin/" in done.stdout
     failures = [c for c in ElementTree.parse(report).getroot().iter("testcase") if c.find("failure") is not None]
     assert [c.get("name") for c in failures] == ["missing_credentials_rejected"]
     assert "RFC 9110" in (failures[0].find("failure").text or "")

@@ -15,7 +15,7 @@ CEILING_SECONDS = 300
 def test_fuzz_finds_the_server_error_planted_for_malformed_json() -> None:
     lines: list[str] = []
     options = FuzzOptions(
-        ["admin"], profile="http-500-on-malformed-json", duration=CEILING_SECONDS, seed=SEED, max_failures=1
+        ["admin"], profile="http-500-on-malformed-json", duration=CEILING_SECONDS, random_seed=SEED, max_failures=1
     )
     run = fuzz(options, out=lines.append)
     text = "\n".join(lines)
@@ -28,7 +28,7 @@ def test_fuzz_finds_the_server_error_planted_for_malformed_json() -> None:
 
 def test_fuzz_of_the_faithful_mock_is_clean_and_lasts_the_duration() -> None:
     lines: list[str] = []
-    run = fuzz(FuzzOptions(["admin"], duration=3, seed=SEED), out=lines.append)
+    run = fuzz(FuzzOptions(["admin"], duration=3, random_seed=SEED), out=lines.append)
     assert run.ok, "\n".join(lines)
     assert run.seconds >= 3
     assert sum(r.status == "passed" for r in run.results) > 10

@@ -76,11 +76,7 @@ class Upstream:
 
     def __init__(self, target: Target, tenant: str) -> None:
         token = target.credentials.bearer or "idsync-token"
-        self.http = httpx.Client(
-            base_url=f"{target.base_url('scim')}/scim/{tenant}/v2",
-            headers={"Authorization": f"Bearer {token}"},
-            timeout=30,
-        )
+        self.http = target.http(f"{target.base_url('scim')}/scim/{tenant}/v2", {"Authorization": f"Bearer {token}"})
         self.ids: dict[str, str] = {}
 
     def add(self, username: str, display: str | None = None) -> str:
@@ -337,7 +333,10 @@ def wrong_credentials_are_401(target: Target) -> None:
     connector = _connector(target)
     url = f"{target.base_url(API)}{PREFIX}/usersync/connector/{connector['id']}/sync"
     for auth in (None, ("admin", "definitely-wrong")):
-        response = httpx.post(url, auth=auth, timeout=30)
+        with target.http(url) as anonymous:
+            if auth is not None:
+                anonymous.auth = auth
+            response = anonymous.post("")
         require(response.status_code == 401, "bad credentials are 401", KB, response.text[:200])
         require(
             response.json().get("status-code") == 401, "the body is an Atlassian error", INFERRED, response.text[:200]

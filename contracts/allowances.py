@@ -1,0 +1,93 @@
+"""What the SCIM RFCs allow that one OpenAPI document cannot say: the spec ``idsync verify`` checks with.
+
+``specs/scim.yaml`` describes the mock, which takes one of the answers the RFCs allow. A
+server that takes another allowed answer must pass too (issue 10, "requirement levels": where
+the source allows alternatives, every allowed answer passes), so before the Schemathesis
+levels run the SCIM spec is widened where RFC 7643 / RFC 7644 leave a choice:
+
+- **The discovery endpoints may be public.** RFC 7644 §4 defines ``/ServiceProviderConfig``,
+  ``/ResourceTypes`` and ``/Schemas`` as discovery for clients, and RFC 7643 §5's
+  ``authenticationSchemes`` tells a client how to authenticate, which it may read before it
+  has credentials; so a discovery GET answered without credentials is allowed, and one that
+  requires them is allowed too (``security`` gains the anonymous alternative ``{}``).
+- **null equals unassigned.** RFC 7643 §2.5: "Unassigned attributes, the null value, or empty
+  array (in the case of a multi-valued attribute) SHALL be considered to be equivalent in
+  'state'", so ``null`` for an attribute that is not required is no schema violation a server
+  must reject (every optional property becomes ``nullable``).
+- **Canonical values are suggestions.** RFC 7643 §2.2: ``canonicalValues`` are "suggested
+  canonical values that MAY be used"; "service providers MAY choose to ignore unsupported
+  values". A multi-valued attribute's ``type`` (members ``User``/``Group``, groups
+  ``direct``/``indirect``) is therefore no enumeration a server must enforce (its ``enum`` goes).
+- **Only userName must be non-empty.** RFC 7643 §4.1.1 says "Each User MUST include a non-empty
+  userName value"; it says no such thing of a Group's ``displayName`` (§4.2: REQUIRED) nor of a
+  member's ``value`` (§4.2; whether it must name an existing resource is the server's choice:
+  the mock answers 400 ``invalidValue``). Their ``minLength`` goes; ``userName``'s stays. The
+  Group schema of RFC 7643 §8.7.1 marks a member's ``value`` ``"required": false``, so the
+  spec's ``Member`` no longer requires it.
+- **PATCH answers 200 with the resource or 204 without a body** (RFC 7644 §3.5.2); the semantic
+  contracts accept both, and the spec documents both already.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+DISCOVERY = ("/ServiceProviderConfig", "/ResourceTypes", "/Schemas")
+#: Attributes the mock's spec gives a ``minLength`` that RFC 7643 does not state.
+UNSTATED_MIN_LENGTH = ("displayName", "value")
+
+
+def widened(api: str, spec: dict[str, Any]) -> dict[str, Any]:
+    """``spec`` with the RFC alternatives above, for the SCIM API; any other API's spec as it is."""
+    if api != "scim":
+        return spec
+    made = copy.deepcopy(spec)
+    default_security = made.get("security") or []
+    for path, item in (made.get("paths") or {}).items():
+        if any(marker in path for marker in DISCOVERY) and isinstance(item.get("get"), dict):
+            operation = item["get"]
+            required = operation.get("security", default_security)
+            if required and {} not in required:
+                operation["security"] = [{}, *required]
+    member = ((made.get("components") or {}).get("schemas") or {}).get("Member") or {}
+    if "required" in member:
+        member["required"] = [name for name in member["required"] if name != "value"]
+        if not member["required"]:
+            del member["required"]
+    _nullable_optionals(made)
+    return made
+
+
+def _nullable_optionals(node: Any) -> None:
+    """Mark every property that its object schema does not require as ``nullable`` (RFC 7643 §2.5),
+    drop the ``enum`` of ``type`` sub-attributes (canonical values, RFC 7643 §2.2) and the
+    ``minLength`` the RFC does not state."""
+    if isinstance(node, list):
+        for item in node:
+            _nullable_optionals(item)
+        return
+    if not isinstance(node, dict):
+        return
+    properties = node.get("properties")
+    if isinstance(properties, dict):
+        required = set(node.get("required") or [])
+        for name, schema in list(properties.items()):
+            if name == "type" and isinstance(schema, dict):
+                schema.pop("enum", None)  # canonicalValues, RFC 7643 §2.2
+            if name in UNSTATED_MIN_LENGTH and isinstance(schema, dict):
+                schema.pop("minLength", None)
+            if name not in required and isinstance(schema, dict) and name != "schemas":
+                properties[name] = _nullable(schema)
+    for key, value in node.items():
+        if key != "properties" or not isinstance(value, dict):
+            _nullable_optionals(value)
+        else:
+            for schema in value.values():
+                _nullable_optionals(schema)
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    if "$ref" in schema:  # OpenAPI 3.0 ignores siblings of $ref
+        return {"allOf": [schema], "nullable": True}
+    return {**schema, "nullable": True}

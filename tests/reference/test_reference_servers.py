@@ -1,0 +1,96 @@
+"""``idsync verify`` against SCIM servers we did not write (issue 10, points 2, 3, 5 and 7).
+
+python-scim's ``scim2-server`` 0.8.3 (``scim2_reference``) is served over real HTTP on a free
+loopback port and verified as a user would (``--base-url <server>/v2 --bearer-token T``, the
+default random seed). Its findings must be exactly those of ``scim2-server-0.8.3.yaml``, each
+with the RFC text it breaks; two runs on two fresh servers send the same requests and reach
+the same verdicts; every request stays under the base URL on the spec's paths; and each
+mutation of ``scim2_reference.MUTATIONS`` is caught by the contract it names, naming its rule.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from scim2_reference import MUTATIONS, TOKEN, Mutated, Mutation, Recorder, reference_app, serving
+
+from contracts.conformance import HTTP_METHODS, spec_for_target
+from contracts.target import Credentials, Target
+from contracts.verify import VerifyOptions, VerifyRun, verify
+from mockserver.specs import load_spec
+
+KNOWN = yaml.safe_load((Path(__file__).parent / "scim2-server-0.8.3.yaml").read_text(encoding="utf-8"))
+#: Ids the server (32 hex digits) or a contract (a random UUID for a resource that does not exist) made.
+HEX_ID = re.compile(r"/(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?=/|$)")
+#: Schemathesis' engine probes, before any phase, whether the server decodes an unsafe path
+#: (``engine/run/probes.py``, no option turns it off): one request under the base URL, off the spec.
+PROBE = "/v2/schemathesis-probe"
+
+
+def verify_reference(app: Any, **options: Any) -> tuple[VerifyRun, str, list[tuple[str, str]]]:
+    """Verify ``app`` (behind a :class:`Recorder`) as ``idsync verify --api scim`` would."""
+    recorder = Recorder(app)
+    lines: list[str] = []
+    with serving(recorder) as url:
+        credentials = Credentials(bearer=TOKEN)
+        run = verify(VerifyOptions(["scim"], base_url=url, credentials=credentials, **options), out=lines.append)
+    return run, "\n".join(lines), recorder.requests
+
+
+@pytest.fixture(scope="module")
+def two_runs() -> list[tuple[VerifyRun, str, list[tuple[str, str]]]]:
+    """Two full runs with the default random seed, each on a fresh server."""
+    return [verify_reference(reference_app()) for _ in range(2)]
+
+
+def findings(run: VerifyRun) -> set[tuple[str, str, str, str]]:
+    return {(r.level, r.name, r.status, r.requirement.value) for r in run.results if r.deviated}
+
+
+def test_scim2_server_findings_are_exactly_the_known_ones(two_runs: list[Any]) -> None:
+    run, text, _ = two_runs[0]
+    known = {(e["level"], e["check"], e["status"], e["requirement"]) for e in KNOWN["findings"]}
+    assert findings(run) == known, text
+    assert all(e["rfc"].strip() and e["why"].strip() for e in KNOWN["findings"])
+    assert not run.ok and "empty userName" not in text  # the finding is shown by its evidence:
+    assert '"userName": ""' in text and "Reproduce: curl" in text and TOKEN not in text
+    levels = {r.level for r in run.results if r.status == "passed"}
+    assert levels == {"spec", "conformance", "stateful", "semantic"}, levels
+
+
+def test_two_runs_with_the_same_seed_send_the_same_requests_and_agree(two_runs: list[Any]) -> None:
+    (first, _, sent_first), (second, _, sent_second) = two_runs
+    verdicts = [[(r.level, r.name, r.status) for r in run.results] for run in (first, second)]
+    assert verdicts[0] == verdicts[1]
+    assert [r for r in first.results if r.level == "stateful"], "the stateful level ran"
+    normalized = [[(m, HEX_ID.sub("/{id}", p)) for m, p in sent] for sent in (sent_first, sent_second)]
+    assert normalized[0] == normalized[1]
+
+
+def test_every_request_of_a_remote_run_is_under_the_base_url_on_a_spec_path(two_runs: list[Any]) -> None:
+    """Catches a contract that tests the wrong URL (issue 10: generic contracts hit /v2/scim/default/v2/Users)."""
+    _, _, sent = two_runs[0]
+    remote = Target("http://127.0.0.1:9", Credentials(bearer=TOKEN), {"scim": "http://127.0.0.1:9/v2"})
+    spec = spec_for_target("scim", load_spec("scim.yaml"), remote)
+    templates = [re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path)) for path in spec["paths"]]
+    allowed = re.compile("^/v2/?$|^/v2(?:" + "|".join(templates) + ")/?$")
+    outside = sorted({f"{m} {p}" for m, p in sent if not allowed.match(p) and not p.startswith(PROBE)})
+    assert not outside, outside
+    assert len([p for _, p in sent if p.startswith(PROBE)]) <= 2  # one per Schemathesis run
+    assert len(sent) > 300 and {m.lower() for m, _ in sent} <= set(HTTP_METHODS)
+
+
+@pytest.mark.parametrize("mutation", MUTATIONS, ids=[m.name for m in MUTATIONS])
+def test_a_mutation_of_the_reference_server_is_caught_naming_its_rule(mutation: Mutation) -> None:
+    if mutation.level in ("semantic", "scenario"):
+        options: dict[str, Any] = {"levels": (mutation.level,), "contracts": [mutation.catches]}
+    else:
+        options = {"levels": (mutation.level,), "max_examples": 3}
+    run, text, _ = verify_reference(Mutated(reference_app(), mutation.name), **options)
+    assert mutation.catches in run.failed_names(), f"{mutation.name} went unnoticed:\n{text}"
+    caught = [r for r in run.results if r.failed and mutation.catches in r.name]
+    assert any(mutation.rule in r.message for r in caught), text
