@@ -284,6 +284,7 @@ class Collector:
         self.level = level
         self.target = target
         self.passed: dict[tuple[str, str], int] = {}
+        self.failed_cases: dict[tuple[str, str], int] = {}
         self.failures: dict[tuple[str, str], dict[str, tuple[Requirement, str, Exchange | None]]] = {}
         self.errors: list[Result] = []
         self.started = time.perf_counter()
@@ -319,6 +320,7 @@ class Collector:
                     self.passed[key] = self.passed.get(key, 0) + 1
                     continue
                 failure = check.failure_info.failure
+                self.failed_cases[key] = self.failed_cases.get(key, 0) + 1
                 seen = self.failures.setdefault(key, {})
                 signature = f"{failure.code} {failure.title}"
                 if signature not in seen and len(seen) < 3:
@@ -349,14 +351,15 @@ class Collector:
         source = f"{rule.source}; specs/{self.api}.yaml"
         name = f"{label} :: {check}"
         found = self.failures.get((label, check))
+        cases = self.passed.get((label, check), 0) + self.failed_cases.get((label, check), 0)
         if not found:
-            return Result(self.api, self.level, name, "passed", source=source, requirement=rule.requirement)
+            return Result(self.api, self.level, name, "passed", "", source, 0.0, rule.requirement, cases=cases)
         levels = [level for level, _, _ in found.values()]
         requirement = MUST if MUST in levels else SHOULD
         message = "\n\n".join(text for _, text, _ in found.values())
         evidence = [exchange for _, _, exchange in found.values() if exchange is not None]
         title = message.splitlines()[0] if message else check
-        return Result(self.api, self.level, name, "failed", message, source, 0.0, requirement, title, evidence)
+        return Result(self.api, self.level, name, "failed", message, source, 0.0, requirement, title, evidence, cases)
 
 
 class AuthTally:

@@ -71,7 +71,7 @@ def secured_reads(spec: dict[str, Any], target: Target, api: str) -> list[str]:
     secured = [(p, op) for m, p, op in operations(spec) if m == "GET" and _secured(op, spec)]
     secured.sort(key=lambda item: len(re.findall(r"\{(?![^}]*tenant)", item[0], flags=re.IGNORECASE)))
     base = target.base_url(api).rstrip("/") + _server_path(spec)
-    return [(base + _fill(path, op, spec, target)).rstrip("/") for path, op in secured]
+    return [base + ("" if path == "/" else _fill(path, op, spec, target)) for path, op in secured]
 
 
 def missing_credentials_rejected(target: Target, api: str, spec: dict[str, Any]) -> None:

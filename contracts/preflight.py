@@ -5,7 +5,8 @@ thousands of refused requests must not read as findings, let alone as passes. So
 verify`` first sends one request to the base URL (else one line: ``cannot connect to URL:
 connection refused``, exit 2) and then, per API, one authenticated read of a secured collection
 (RFC 9110 §11.6.1: 401/403 mean the credentials were refused; else one line naming the option
-and the environment variable to fix, exit 2).
+and the environment variable to fix, exit 2). A 404 for that collection means the base URL is
+not the API's (the spec's paths are appended to it): one line too.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def _reason(exc: Exception) -> str:
 
 def credentials_accepted(target: Target, api: str, spec: dict[str, Any]) -> None:
     """One authenticated read of a secured collection of ``api``; 401/403 stop the run with a hint."""
-    from contracts.generic import secured_reads
+    from contracts.generic import PROBE, secured_reads
 
     reads = secured_reads(spec, target, api)
     if not reads:
@@ -64,6 +65,8 @@ def credentials_accepted(target: Target, api: str, spec: dict[str, Any]) -> None
         response = client.get(url)
     except httpx.HTTPError as exc:
         raise PreflightError(f"cannot connect to {url}: {_reason(exc)}") from None
+    where = str(response.request.url)
     if response.status_code in (401, 403):
-        where = str(response.request.url)
         raise PreflightError(f"{api}: credentials refused (GET {where} answered {response.status_code}); set {hint}")
+    if response.status_code == 404 and PROBE not in url:
+        raise PreflightError(f"{api}: GET {where} answered 404; is --base-url the base the API's paths hang off?")

@@ -49,6 +49,8 @@ class Result:
     requirement: Requirement = Requirement.MUST
     rule: str = ""
     evidence: list[Exchange] = field(default_factory=list)
+    #: How many generated cases the check judged (Schemathesis levels); 0 for a contract.
+    cases: int = 0
 
     @property
     def failed(self) -> bool:

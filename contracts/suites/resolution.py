@@ -333,10 +333,10 @@ def wrong_credentials_are_401(target: Target) -> None:
     connector = _connector(target)
     url = f"{target.base_url(API)}{PREFIX}/usersync/connector/{connector['id']}/sync"
     for auth in (None, ("admin", "definitely-wrong")):
-        with target.http(url) as anonymous:
+        with target.http(target.base_url(API)) as anonymous:
             if auth is not None:
                 anonymous.auth = auth
-            response = anonymous.post("")
+            response = anonymous.post(url)
         require(response.status_code == 401, "bad credentials are 401", KB, response.text[:200])
         require(
             response.json().get("status-code") == 401, "the body is an Atlassian error", INFERRED, response.text[:200]
