@@ -4,9 +4,9 @@
     pytest --pyargs contracts.suite                     # the embedded mock, every API
 
 The same levels as ``idsync verify``: per API one item per Schemathesis level
-(``test_level[<api>-spec|conformance|stateful]``), then one item per semantic and scenario
+(``test_check[<api>-spec|conformance|stateful]``), then one item per semantic and scenario
 contract registered in ``contracts/suites/<api>.py`` plus the generic HTTP ones
-(``test_contract[<api>-<level>-<name>]``). ``--idsync-level`` picks levels, and the
+(``test_check[<api>-<level>-<name>]``). ``--idsync-level`` picks levels, and the
 credentials, ``--idsync-random-seed``, ``--idsync-max-examples`` and ``--idsync-strict`` mean
 what ``idsync verify``'s options mean. A contract that needs the admin API is skipped with its
 reason against a target without one; a MUST violation fails with the rule, its source, the
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -45,48 +46,57 @@ def _contracts(api_option: str | None, levels: Sequence[str]) -> list[Contract]:
     return [c for c in chosen if c.level in levels]
 
 
+@dataclass(frozen=True)
+class LevelRun:
+    """One Schemathesis level (or the spec check) of one API, as ``idsync verify`` runs it."""
+
+    api: str
+    level: str
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "check" not in metafunc.fixturenames:
+        return
+    from contracts.verify import ordered
+
     config = metafunc.config
     levels = config.getoption("--idsync-level") or LEVELS
-    if "contract" in metafunc.fixturenames:
-        chosen = _contracts(config.getoption("--idsync-api"), levels)
-        metafunc.parametrize("contract", chosen, ids=[f"{c.api}-{c.level}-{c.name}" for c in chosen])
-    if "api_level" in metafunc.fixturenames:
-        from contracts.verify import ordered
-
-        pairs = [(a, lv) for a in ordered(_apis(config.getoption("--idsync-api"))) for lv in SCHEMATHESIS_LEVELS]
-        pairs = [(a, lv) for a, lv in pairs if lv in levels]
-        metafunc.parametrize("api_level", pairs, ids=[f"{a}-{lv}" for a, lv in pairs])
+    apis = ordered(_apis(config.getoption("--idsync-api")))
+    chosen: list[LevelRun | Contract] = [
+        LevelRun(api, level) for api in apis for level in SCHEMATHESIS_LEVELS if level in levels
+    ]
+    chosen += _contracts(config.getoption("--idsync-api"), levels)
+    ids = [f"{c.api}-{c.level}" + (f"-{c.name}" if isinstance(c, Contract) else "") for c in chosen]
+    metafunc.parametrize("check", chosen, ids=ids)
 
 
-def test_level(api_level: tuple[str, str], target: Any, request: pytest.FixtureRequest) -> None:
-    """One Schemathesis level (or the spec check) of one API, as ``idsync verify`` runs it."""
+def test_check(check: LevelRun | Contract, target: Any, request: pytest.FixtureRequest) -> None:
+    """One Schemathesis level of one API, or one registered contract, against the target."""
+    from contracts.verify import _admin_reset, run_contract
+
+    if isinstance(check, Contract):
+        results = run_contract(check, target, lambda: _admin_reset(target))
+        if results[0].status == "skipped":
+            pytest.skip(results[0].message)
+    else:
+        results = _level(check, target, request)
+    _conclude(results, request)
+
+
+def _level(run: LevelRun, target: Any, request: pytest.FixtureRequest) -> list[Result]:
     from contracts.conformance import SchemathesisSettings, check_spec, run_schemathesis
     from contracts.verify import _admin_reset, _spec
     from mockserver.apis.registry import by_name
 
-    api, level = api_level
-    spec = _spec(api)
-    if level == "spec":
-        results = check_spec(api, spec, by_name(api).spec)
-    else:
-        _admin_reset(target)
-        settings = SchemathesisSettings(
-            max_examples=request.config.getoption("--idsync-max-examples"),
-            seed=request.config.getoption("--idsync-random-seed"),
-        )
-        results = run_schemathesis(api, spec, target, level=level, settings=settings)
-    _conclude(results, request)
-
-
-def test_contract(contract: Contract, target: Any, request: pytest.FixtureRequest) -> None:
-    """One registered contract against the target."""
-    from contracts.verify import _admin_reset, run_contract
-
-    results = run_contract(contract, target, lambda: _admin_reset(target))
-    if results[0].status == "skipped":
-        pytest.skip(results[0].message)
-    _conclude(results, request)
+    spec = _spec(run.api)
+    if run.level == "spec":
+        return check_spec(run.api, spec, by_name(run.api).spec)
+    _admin_reset(target)
+    settings = SchemathesisSettings(
+        max_examples=request.config.getoption("--idsync-max-examples"),
+        seed=request.config.getoption("--idsync-random-seed"),
+    )
+    return run_schemathesis(run.api, spec, target, level=run.level, settings=settings)
 
 
 def _conclude(results: list[Result], request: pytest.FixtureRequest) -> None:
