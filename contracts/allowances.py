@@ -24,6 +24,13 @@ levels run the SCIM spec is widened where RFC 7643 / RFC 7644 leave a choice:
   the mock answers 400 ``invalidValue``). Their ``minLength`` goes; ``userName``'s stays. The
   Group schema of RFC 7643 §8.7.1 marks a member's ``value`` ``"required": false``, so the
   spec's ``Member`` no longer requires it.
+- **Searching and sorting are optional.** Queries on the server root and ``POST .../.search``
+  are something a client "MAY" do (RFC 7644 §3.4.2.1, §3.4.3), and a server that does not
+  offer them answers 404 or 501 ("Service provider does not support the request operation",
+  §3.12). "Sort support is OPTIONAL" (§3.4.2.3, ``sort.supported``), so a server without it
+  may ignore ``sortBy`` and ``sortOrder``: the enumeration of ``sortOrder`` and the
+  ``minLength`` of ``sortBy`` go. Where a server answers an optional query with 404 or 501, no
+  check of that exchange fails (:func:`not_offered`).
 - **PATCH answers 200 with the resource or 204 without a body** (RFC 7644 §3.5.2); the semantic
   contracts accept both, and the spec documents both already.
 """
@@ -34,8 +41,26 @@ import copy
 from typing import Any
 
 DISCOVERY = ("/ServiceProviderConfig", "/ResourceTypes", "/Schemas")
+#: Operations a server may not offer (RFC 7644 §3.4.2.1, §3.4.3): the root query and the searches.
+OPTIONAL_OPERATIONS = ("queryAll", "searchAll", "searchUsers", "searchGroups")
+NOT_OFFERED = {
+    "404": {"description": "RFC 7644 §3.4.2.1 / §3.4.3: the server offers no such query"},
+    "501": {"description": "RFC 7644 §3.12: not implemented"},
+}
 #: Attributes the mock's spec gives a ``minLength`` that RFC 7643 does not state.
 UNSTATED_MIN_LENGTH = ("displayName", "value")
+#: Labels (``METHOD /path``, the path after any ``/{tenant}/v2``) of the optional queries.
+OPTIONAL_LABELS = ("GET /", "POST /.search", "POST /Users/.search", "POST /Groups/.search")
+
+
+def not_offered(api: str, label: str, status: int | None) -> bool:
+    """Whether ``status`` says the SCIM server does not offer the optional query ``label``: its
+    checks judge nothing then (RFC 7644 §3.4.2.1, §3.4.3, §3.12)."""
+    if api != "scim" or status not in (404, 501):
+        return False
+    method, _, path = label.partition(" ")
+    short = f"{method} {path.removeprefix('/{tenant}/v2') or '/'}"
+    return short in OPTIONAL_LABELS
 
 
 def widened(api: str, spec: dict[str, Any]) -> dict[str, Any]:
@@ -50,6 +75,13 @@ def widened(api: str, spec: dict[str, Any]) -> dict[str, Any]:
             required = operation.get("security", default_security)
             if required and {} not in required:
                 operation["security"] = [{}, *required]
+        for operation in item.values():
+            if isinstance(operation, dict) and operation.get("operationId") in OPTIONAL_OPERATIONS:
+                operation["responses"] = {**NOT_OFFERED, **operation.get("responses", {})}
+    for parameter in ((made.get("components") or {}).get("parameters") or {}).values():
+        if parameter.get("name") in ("sortOrder", "sortBy"):
+            parameter.get("schema", {}).pop("enum", None)
+            parameter.get("schema", {}).pop("minLength", None)
     member = ((made.get("components") or {}).get("schemas") or {}).get("Member") or {}
     if "required" in member:
         member["required"] = [name for name in member["required"] if name != "value"]
@@ -73,8 +105,9 @@ def _nullable_optionals(node: Any) -> None:
     if isinstance(properties, dict):
         required = set(node.get("required") or [])
         for name, schema in list(properties.items()):
-            if name == "type" and isinstance(schema, dict):
-                schema.pop("enum", None)  # canonicalValues, RFC 7643 §2.2
+            if name in ("type", "sortOrder", "sortBy") and isinstance(schema, dict):
+                schema.pop("enum", None)  # canonicalValues (RFC 7643 §2.2); optional sorting (RFC 7644 §3.4.2.3)
+                schema.pop("minLength", None)
             if name in UNSTATED_MIN_LENGTH and isinstance(schema, dict):
                 schema.pop("minLength", None)
             if name not in required and isinstance(schema, dict) and name != "schemas":

@@ -214,7 +214,8 @@ def run_contract(contract: Contract, target: Target, reset: Callable[[], None]) 
             trace = "".join(traceback.format_exception_only(type(exc), exc)).strip()
             _failed(result, f"contract raised {trace}", target.last_exchange())
     result.seconds = time.perf_counter() - began
-    return [result, *(_deviation(contract, d) for d in deviations)]
+    rules = {d.rule: [other for other in deviations if other.rule == d.rule] for d in deviations}
+    return [result, *(_deviation(contract, same) for same in rules.values())]
 
 
 def _violated(result: Result, violation: ContractViolation, default: Requirement) -> None:
@@ -233,10 +234,14 @@ def _failed(result: Result, message: str, exchange: Exchange | None) -> None:
     result.evidence = [exchange] if exchange else []
 
 
-def _deviation(contract: Contract, deviation: ContractViolation) -> Result:
-    """A SHOULD deviation as its own result, named after the contract and the rule."""
-    made = Result(contract.api, contract.level, f"{contract.name} :: {deviation.rule}", "passed")
-    _violated(made, deviation, Requirement.SHOULD)
+def _deviation(contract: Contract, same_rule: list[ContractViolation]) -> Result:
+    """The SHOULD deviations of one rule as one result, named after the contract and the rule."""
+    made = Result(contract.api, contract.level, f"{contract.name} :: {same_rule[0].rule}", "passed")
+    _violated(made, same_rule[0], Requirement.SHOULD)
+    for other in same_rule[1:]:
+        exchange = other.exchange if isinstance(other.exchange, Exchange) else None
+        made.message += "\n\n" + (f"{other.evidence}\n{exchange.format()}" if exchange else other.evidence)
+        made.evidence += [exchange] if exchange else []
     return made
 
 

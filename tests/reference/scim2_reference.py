@@ -64,11 +64,15 @@ class Recorder:
         return self.app(environ, start_response)
 
 
-class _ThreadingServer(ThreadingMixIn, WSGIServer):
+class ThreadingServer(ThreadingMixIn, WSGIServer):
+    """A WSGI server serving each request in its own thread, as ``scim2-server`` does."""
+
     daemon_threads = True
 
 
-class _QuietHandler(WSGIRequestHandler):
+class QuietHandler(WSGIRequestHandler):
+    """No access log on stderr."""
+
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
@@ -76,7 +80,7 @@ class _QuietHandler(WSGIRequestHandler):
 @contextmanager
 def serving(app: App) -> Iterator[str]:
     """Serve ``app`` on a free loopback port; yields the SCIM base URL (``http://127.0.0.1:P/v2``)."""
-    server = make_server("127.0.0.1", 0, app, server_class=_ThreadingServer, handler_class=_QuietHandler)
+    server = make_server("127.0.0.1", 0, app, server_class=ThreadingServer, handler_class=QuietHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -6,11 +6,17 @@ default random seed). Its findings must be exactly those of ``scim2-server-0.8.3
 with the RFC text it breaks; two runs on two fresh servers send the same requests and reach
 the same verdicts; every request stays under the base URL on the spec's paths; and each
 mutation of ``scim2_reference.MUTATIONS`` is caught by the contract it names, naming its rule.
+A second implementation, browniebroke's ``django-scim2-server`` 1.1.0 in a minimal Django
+project (``django_scim2_server_app``, its own process), must show exactly the findings of
+``django-scim2-server-1.1.0.yaml``.
 """
 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +29,9 @@ from contracts.target import Credentials, Target
 from contracts.verify import VerifyOptions, VerifyRun, verify
 from mockserver.specs import load_spec
 
-KNOWN = yaml.safe_load((Path(__file__).parent / "scim2-server-0.8.3.yaml").read_text(encoding="utf-8"))
+HERE = Path(__file__).parent
+KNOWN = yaml.safe_load((HERE / "scim2-server-0.8.3.yaml").read_text(encoding="utf-8"))
+KNOWN_DJANGO = yaml.safe_load((HERE / "django-scim2-server-1.1.0.yaml").read_text(encoding="utf-8"))
 #: Ids the server (32 hex digits) or a contract (a random UUID for a resource that does not exist) made.
 HEX_ID = re.compile(r"/(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?=/|$)")
 #: Schemathesis' engine probes, before any phase, whether the server decodes an unsafe path
@@ -51,11 +59,15 @@ def findings(run: VerifyRun) -> set[tuple[str, str, str, str]]:
     return {(r.level, r.name, r.status, r.requirement.value) for r in run.results if r.deviated}
 
 
+def known(data: dict[str, Any]) -> set[tuple[str, str, str, str]]:
+    """The findings a data file lists; each must say which text it breaks and why."""
+    assert all(e["rfc"].strip() and e["why"].strip() for e in data["findings"])
+    return {(e["level"], e["check"], e["status"], e["requirement"]) for e in data["findings"]}
+
+
 def test_scim2_server_findings_are_exactly_the_known_ones(two_runs: list[Any]) -> None:
     run, text, _ = two_runs[0]
-    known = {(e["level"], e["check"], e["status"], e["requirement"]) for e in KNOWN["findings"]}
-    assert findings(run) == known, text
-    assert all(e["rfc"].strip() and e["why"].strip() for e in KNOWN["findings"])
+    assert findings(run) == known(KNOWN), text
     assert not run.ok and "empty userName" not in text  # the finding is shown by its evidence:
     assert '"userName": ""' in text and "Reproduce: curl" in text and TOKEN not in text
     levels = {r.level for r in run.results if r.status == "passed"}
@@ -94,3 +106,28 @@ def test_a_mutation_of_the_reference_server_is_caught_naming_its_rule(mutation: 
     assert mutation.catches in run.failed_names(), f"{mutation.name} went unnoticed:\n{text}"
     caught = [r for r in run.results if r.failed and mutation.catches in r.name]
     assert any(mutation.rule in r.message for r in caught), text
+
+
+@pytest.fixture(scope="module")
+def django_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``django_scim2_server_app.py`` in its own process (Django's settings are per process)."""
+    directory = tmp_path_factory.mktemp("django-scim")
+    command = [sys.executable, str(HERE / "django_scim2_server_app.py"), str(directory)]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        port = server.stdout.readline().strip()
+        assert port.isdigit(), server.stderr.read() if server.stderr else port
+        yield f"http://127.0.0.1:{port}/scim/v2"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_django_scim2_server_findings_are_exactly_the_known_ones(django_server: str) -> None:
+    lines: list[str] = []
+    credentials = Credentials(bearer=TOKEN)
+    run = verify(VerifyOptions(["scim"], base_url=django_server, credentials=credentials), out=lines.append)
+    text = "\n".join(lines)
+    assert findings(run) == known(KNOWN_DJANGO), text
+    assert TOKEN not in text
