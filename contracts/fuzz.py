@@ -48,9 +48,9 @@ def fuzz(options: FuzzOptions, out: Callable[[str], None] = print) -> VerifyRun:
         apis=options.apis, base_url=options.base_url, credentials=options.credentials, profile=options.profile
     )
     with open_target(target_options) as (target, reset):
+        preflight(target, options.apis)
         out(f"idsync fuzz: {target.root}, {options.duration}s per API")
         out(f"random seed: {options.random_seed} (repeat this run with --random-seed {options.random_seed})")
-        preflight(target, options.apis)
         secrets = [] if target.credentials.public else target.credentials.secrets()
         for api in ordered(options.apis):
             reset()

@@ -105,11 +105,11 @@ def verify(options: VerifyOptions, out: Callable[[str], None] = print) -> Verify
     run = VerifyRun()
     with open_target(options) as (target, reset):
         secrets = [] if target.credentials.public else target.credentials.secrets()
+        preflight(target, options.apis)
         out(f"idsync verify: {target.root} ({'idsync mock' if target.admin else 'no admin API'})")
         out(f"random seed: {options.random_seed} (repeat this run with --random-seed {options.random_seed})")
         if target.credentials.public and options.base_url:
             out("credentials: none given; an idsync mock: the default seed's public credentials")
-        preflight(target, options.apis)
         for api in ordered(options.apis):
             for result in verify_api(api, target, reset, options, out):
                 result.message = mask(result.message, secrets)
