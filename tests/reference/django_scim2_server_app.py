@@ -6,11 +6,18 @@ project as its README says (the app in ``INSTALLED_APPS``, its URLs under ``/sci
 a threading WSGI server; it prints the port on its first line. Access control is the package's
 own setting, ``SCIM2_SERVER_AUTH_CHECK``, pointed at :func:`bearer_token_check` (its default
 asks for a logged-in Django superuser, which a SCIM client has no way to be).
+
+The package draws its resource ids from ``uuid.uuid4`` and lists resources in id order, so two
+runs would see resources in different orders and take different stateful paths; the harness
+replaces ``uuid.uuid4`` with a seeded generator of version-4 UUIDs before Django loads the
+models, which makes the server, and so the verdicts, the same on every run.
 """
 
 from __future__ import annotations
 
+import random
 import sys
+import uuid
 from pathlib import Path
 from typing import Any
 from wsgiref.simple_server import make_server
@@ -23,6 +30,12 @@ TOKEN = "reference-token-0123"  # scim2_reference.TOKEN: the tests send it to bo
 def bearer_token_check(request: Any) -> bool:
     """The SCIM client's static bearer token (RFC 6750 §2.1)."""
     return bool(request.headers.get("Authorization") == f"Bearer {TOKEN}")
+
+
+def seeded_uuid4(seed: int = 20261123) -> None:
+    """Make ``uuid.uuid4`` a seeded generator (RFC 9562 §5.4 layout: version 4, variant 10)."""
+    draw = random.Random(seed)
+    uuid.uuid4 = lambda: uuid.UUID(int=draw.getrandbits(128), version=4)
 
 
 def configure(directory: Path) -> None:
@@ -54,6 +67,7 @@ urlpatterns: list[Any] = []
 
 
 def main(directory: str) -> None:
+    seeded_uuid4()
     configure(Path(directory))
     urlpatterns.extend(urls())
     from django.core.management import call_command
