@@ -13,7 +13,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from contracts.conformance import Collector, SchemathesisSettings, operations, schemathesis_config, spec_for_target
+from contracts.collector import Collector
+from contracts.conformance import SchemathesisSettings, operations, schemathesis_config, spec_for_target
 from contracts.report import Result, graded, mask, summary, write_junit
 from contracts.target import DEFAULT_RANDOM_SEED, Credentials, Target
 from contracts.verify import VerifyOptions, VerifyRun, open_target, ordered, preflight

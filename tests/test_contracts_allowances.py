@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from contracts.allowances import not_offered, widened
-from contracts.conformance import CHECK_RULES, AuthTally, requirement_of
+from contracts.checks import CHECK_RULES, requirement_of
+from contracts.collector import AuthTally
 from contracts.report import Requirement
 from mockserver.specs import load_spec
 

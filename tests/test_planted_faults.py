@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from contracts.conformance import CHECK_SOURCES
+from contracts.checks import CHECK_SOURCES
 from contracts.scenario import LEVELS as VERIFY_LEVELS
 from contracts.verify import VerifyOptions, all_contracts, verify
 from mockserver.apis.registry import by_name
