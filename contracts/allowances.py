@@ -31,8 +31,19 @@ levels run the SCIM spec is widened where RFC 7643 / RFC 7644 leave a choice:
   may ignore ``sortBy`` and ``sortOrder``: the enumeration of ``sortOrder`` and the
   ``minLength`` of ``sortBy`` go. Where a server answers an optional query with 404 or 501, no
   check of that exchange fails (:func:`not_offered`).
+- **Discovery ignores list parameters.** RFC 7644 §4 has the discovery endpoints ignore
+  filtering, sorting and paging (a filter on ``/ServiceProviderConfig`` SHOULD even be 403),
+  so their query parameters take any value.
+- **401 or 403.** RFC 7644 §3.12 gives both for refused credentials ("The authorization
+  header is invalid or missing"; "not permitted based on the supplied authorization"), so
+  wherever the spec documents 401 it documents 403 too.
+- **A bulk request answers for each operation.** RFC 7644 §3.7.3: the service provider
+  answers the request with a BulkResponse in which each operation carries its own ``status``,
+  so an invalid operation inside a well-formed BulkRequest is no reason to reject the request
+  (the items of ``Operations`` take any value), and the answer for an operation the server
+  could not read needs only its ``status`` (it has no ``method`` to repeat).
 - **PATCH answers 200 with the resource or 204 without a body** (RFC 7644 §3.5.2); the semantic
-  contracts accept both, and the spec documents both already.
+  contracts accept both, and every PATCH documents 204.
 """
 
 from __future__ import annotations
@@ -75,13 +86,21 @@ def widened(api: str, spec: dict[str, Any]) -> dict[str, Any]:
             required = operation.get("security", default_security)
             if required and {} not in required:
                 operation["security"] = [{}, *required]
-        for operation in item.values():
-            if isinstance(operation, dict) and operation.get("operationId") in OPTIONAL_OPERATIONS:
-                operation["responses"] = {**NOT_OFFERED, **operation.get("responses", {})}
+            operation["parameters"] = [_any_query_value(made, p) for p in operation.get("parameters") or []]
+        for method, operation in item.items():
+            if isinstance(operation, dict) and "responses" in operation:
+                _alternative_statuses(method, operation)
     for parameter in ((made.get("components") or {}).get("parameters") or {}).values():
         if parameter.get("name") in ("sortOrder", "sortBy"):
             parameter.get("schema", {}).pop("enum", None)
             parameter.get("schema", {}).pop("minLength", None)
+    schemas = (made.get("components") or {}).get("schemas") or {}
+    bulk = (schemas.get("BulkRequest") or {}).get("properties") or {}
+    if isinstance(bulk.get("Operations"), dict):
+        bulk["Operations"]["items"] = {}
+    answers = ((schemas.get("BulkResponse") or {}).get("properties") or {}).get("Operations") or {}
+    if isinstance(answers.get("items"), dict) and "required" in answers["items"]:
+        answers["items"]["required"] = [name for name in answers["items"]["required"] if name == "status"]
     member = ((made.get("components") or {}).get("schemas") or {}).get("Member") or {}
     if "required" in member:
         member["required"] = [name for name in member["required"] if name != "value"]
@@ -89,6 +108,27 @@ def widened(api: str, spec: dict[str, Any]) -> dict[str, Any]:
             del member["required"]
     _nullable_optionals(made)
     return made
+
+
+def _any_query_value(spec: dict[str, Any], parameter: dict[str, Any]) -> dict[str, Any]:
+    """A query parameter (``$ref`` resolved) that takes any value; other parameters as they are."""
+    if "$ref" in parameter:
+        name = str(parameter["$ref"]).rsplit("/", 1)[-1]
+        parameter = ((spec.get("components") or {}).get("parameters") or {}).get(name) or parameter
+    if parameter.get("in") != "query":
+        return parameter
+    return {**parameter, "schema": {}}
+
+
+def _alternative_statuses(method: str, operation: dict[str, Any]) -> None:
+    """404/501 for an optional query, 403 beside 401, 204 for PATCH (RFC 7644 §3.12, §3.5.2)."""
+    responses = operation["responses"]
+    if operation.get("operationId") in OPTIONAL_OPERATIONS:
+        operation["responses"] = responses = {**NOT_OFFERED, **responses}
+    if "401" in responses and "403" not in responses:
+        responses["403"] = responses["401"]
+    if method == "patch" and "204" not in responses:
+        responses["204"] = {"description": "RFC 7644 §3.5.2: success without the resource"}
 
 
 def _nullable_optionals(node: Any) -> None:
