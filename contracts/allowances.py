@@ -27,7 +27,7 @@ levels run the SCIM spec is widened where RFC 7643 / RFC 7644 leave a choice:
 - **Searching and sorting are optional.** Queries on the server root and ``POST .../.search``
   are something a client "MAY" do (RFC 7644 §3.4.2.1, §3.4.3), and a server that does not
   offer them answers 404 or 501 ("Service provider does not support the request operation",
-  §3.12). "Sort support is OPTIONAL" (§3.4.2.3, ``sort.supported``), so a server without it
+  §3.12); so may ``POST /Bulk`` where ``bulk.supported`` is false (§3.7). "Sort support is OPTIONAL" (§3.4.2.3, ``sort.supported``), so a server without it
   may ignore ``sortBy`` and ``sortOrder``: the enumeration of ``sortOrder`` and the
   ``minLength`` of ``sortBy`` go. Where a server answers an optional query with 404 or 501, no
   check of that exchange fails (:func:`not_offered`).
@@ -52,8 +52,9 @@ import copy
 from typing import Any
 
 DISCOVERY = ("/ServiceProviderConfig", "/ResourceTypes", "/Schemas")
-#: Operations a server may not offer (RFC 7644 §3.4.2.1, §3.4.3): the root query and the searches.
-OPTIONAL_OPERATIONS = ("queryAll", "searchAll", "searchUsers", "searchGroups")
+#: Operations a server may not offer: the root query and the searches (RFC 7644 §3.4.2.1, §3.4.3),
+#: bulk (§3.7: ServiceProviderConfig ``bulk.supported``).
+OPTIONAL_OPERATIONS = ("queryAll", "searchAll", "searchUsers", "searchGroups", "bulk")
 NOT_OFFERED = {
     "404": {"description": "RFC 7644 §3.4.2.1 / §3.4.3: the server offers no such query"},
     "501": {"description": "RFC 7644 §3.12: not implemented"},
@@ -61,7 +62,7 @@ NOT_OFFERED = {
 #: Attributes the mock's spec gives a ``minLength`` that RFC 7643 does not state.
 UNSTATED_MIN_LENGTH = ("displayName", "value")
 #: Labels (``METHOD /path``, the path after any ``/{tenant}/v2``) of the optional queries.
-OPTIONAL_LABELS = ("GET /", "POST /.search", "POST /Users/.search", "POST /Groups/.search")
+OPTIONAL_LABELS = ("GET /", "POST /.search", "POST /Users/.search", "POST /Groups/.search", "POST /Bulk")
 
 
 def not_offered(api: str, label: str, status: int | None) -> bool:
