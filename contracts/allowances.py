@@ -27,7 +27,8 @@ levels run the SCIM spec is widened where RFC 7643 / RFC 7644 leave a choice:
 - **Searching and sorting are optional.** Queries on the server root and ``POST .../.search``
   are something a client "MAY" do (RFC 7644 §3.4.2.1, §3.4.3), and a server that does not
   offer them answers 404 or 501 ("Service provider does not support the request operation",
-  §3.12); so may ``POST /Bulk`` where ``bulk.supported`` is false (§3.7). "Sort support is OPTIONAL" (§3.4.2.3, ``sort.supported``), so a server without it
+  §3.12); so may ``POST /Bulk`` where ``bulk.supported`` is false (§3.7). "Sort support is
+  OPTIONAL" (§3.4.2.3, ``sort.supported``), so a server without it
   may ignore ``sortBy`` and ``sortOrder``: the enumeration of ``sortOrder`` and the
   ``minLength`` of ``sortBy`` go. Where a server answers an optional query with 404 or 501, no
   check of that exchange fails (:func:`not_offered`).
