@@ -47,11 +47,22 @@ def serve(args: argparse.Namespace) -> int:
     )
 
 
+def _version() -> str:
+    """The installed distribution's version (pyproject.toml ``[project] version``)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("idsync")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``idsync`` console script."""
     parser = argparse.ArgumentParser(
         prog="idsync", description="Mock server and contract tests for identity-sync APIs."
     )
+    parser.add_argument("--version", action="version", version=f"idsync {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     add_serve_arguments(sub.add_parser("serve", help="start the mock server"))
     given = list(sys.argv[1:] if argv is None else argv)
