@@ -53,6 +53,17 @@ def _absolute(schema: Any) -> Any:
     return schema
 
 
+@functools.cache
+def bodiless(api: str, operation_id: str) -> frozenset[int]:
+    """Error statuses the operation declares with no content (authentik's impersonate 401)."""
+    spec = _specs()[api]
+    for _, _, op in operations(spec):
+        if op.get("operationId") == operation_id:
+            responses = {str(k): resolve(spec, v) for k, v in (op.get("responses") or {}).items()}
+            return frozenset(int(k) for k, v in responses.items() if k.isdigit() and not v.get("content"))
+    return frozenset()
+
+
 def candidate_schemas(api: str, status: int) -> list[dict[str, Any]]:
     """The schemas a body of ``status`` may follow: those declared for it, else every error schema."""
     declared = error_schemas(api)

@@ -40,11 +40,6 @@ PLAUSIBLE = {
 #: Operations whose success starts background work that writes later: header probes that keep
 #: valid credentials would start it, and its later writes would look like a rejected request's.
 BACKGROUND = frozenset({"start_sync", "sync_single_user"})
-#: Probes left out because they stall the server today, each an xfail in ``test_hostile_corpus``.
-KNOWN_GAPS = {
-    ("read_journal", "query:path:regex-bomb"): "issue 12 point 6: journal path patterns run as Python regular "
-    "expressions on the event loop, so (a+)+$ against a long path stalls every request",
-}
 
 
 @dataclass(frozen=True)
@@ -281,5 +276,5 @@ def cases_for(api: str, full: bool = False) -> list[Case]:
     found: list[Case] = []
     for op in operations_of(api):
         for build in (body_cases, id_cases, query_cases, header_cases):
-            found.extend(c for c in build(op, full) if (c.operation, c.probe) not in KNOWN_GAPS)
+            found.extend(build(op, full))
     return found

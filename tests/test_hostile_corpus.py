@@ -18,15 +18,13 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 
 from mockserver.apis.registry import API_NAMES
 from mockserver.app import create_app
 from mockserver.server import LiveServer
-from tests.error_shapes import is_vendor_error
-from tests.hostile_corpus import KNOWN_GAPS, Case, RawClient, cases_for
-from tests.test_serve_cli import start
+from tests.error_shapes import bodiless, is_vendor_error
+from tests.hostile_corpus import Case, RawClient, cases_for
 
 FULL = os.environ.get("IDSYNC_HOSTILE") == "full"
 ADMIN = [(b"authorization", b"Bearer idsync-token")]
@@ -60,7 +58,9 @@ class Campaign:
     def check(self, case: Case, status: int, body: bytes, headers: dict[bytes, bytes]) -> None:
         if status == 0 or status >= 500 or 300 <= status < 400:
             self.failures.append(f"{case}: {status} {body[:300]!r}")
-        elif status >= 400 and case.method != "HEAD":
+        elif (
+            status >= 400 and case.method != "HEAD" and not (not body and status in bodiless(case.api, case.operation))
+        ):
             try:
                 parsed = json.loads(body)
             except ValueError:
@@ -108,17 +108,3 @@ def test_hostile_inputs_get_the_vendors_errors_and_change_nothing(server: LiveSe
     assert not campaign.failures, f"{len(campaign.failures)} of {len(cases)} failed:\n" + "\n".join(
         campaign.failures[:60]
     )
-
-
-@pytest.mark.xfail(reason=KNOWN_GAPS[("read_journal", "query:path:regex-bomb")], strict=True)
-def test_a_catastrophic_journal_pattern_does_not_stall_the_server() -> None:
-    """The probe the campaign leaves out (``KNOWN_GAPS``), against a server of its own process."""
-    proc, url, _ = start()
-    try:
-        auth = {"Authorization": "Bearer idsync-token"}
-        httpx.get(f"{url}/scim/default/v2/Users/{'a' * 40}!", headers=auth)
-        answer = httpx.get(f"{url}/__admin/journal", params={"path": "(a+)+$"}, headers=auth, timeout=5)
-        assert answer.status_code in (200, 400)
-    finally:
-        proc.kill()
-        proc.communicate(timeout=15)

@@ -70,6 +70,7 @@ class Target:
         while sent < HUGE and not gone.is_set():
             sent += len(chunk)
             await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            await asyncio.sleep(0)  # a send to a closed connection returns at once: let the watcher see it
         self.sent = max(self.sent, sent)
         await send({"type": "http.response.body", "body": b""})
         watcher.cancel()
