@@ -82,6 +82,7 @@ def test_an_oversized_header_section_is_431_in_the_vendors_body(server: LiveServ
     status, headers, body = parse(exchange(server, request.encode()))
     assert status == 431 and headers["connection"] == "close"
     assert is_vendor_error(api, status, body), body
+    assert body.get("errorCode", "REQUEST_HEADER_FIELDS_TOO_LARGE") == "REQUEST_HEADER_FIELDS_TOO_LARGE"
 
 
 @pytest.mark.parametrize("api", PATHS)
