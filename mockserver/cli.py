@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -26,6 +27,18 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--max-import-mb", type=int, default=512, help="largest state import or seed body, in MiB (default 512)"
     )
+    parser.add_argument(
+        "--admin-token",
+        default=os.environ.get("IDSYNC_ADMIN_TOKEN") or None,
+        help="the admin API's own bearer token (env IDSYNC_ADMIN_TOKEN; required with a non-loopback --host)",
+    )
+    parser.add_argument(
+        "--allow-outbound",
+        metavar="HOST[,HOST]",
+        action="append",
+        default=[],
+        help="hosts outbound pushes may reach besides loopback ('*': any; also the seed's outbound.allow)",
+    )
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -44,6 +57,8 @@ def serve(args: argparse.Namespace) -> int:
         validate_responses=args.validate_responses,
         log_level=args.log_level,
         max_import_bytes=args.max_import_mb * 1_048_576,
+        admin_token=args.admin_token,
+        allow_outbound=[h for value in args.allow_outbound for h in value.split(",") if h.strip()],
     )
 
 

@@ -25,6 +25,7 @@ from mockserver.domain.authentik import AuthentikState
 from mockserver.domain.clock import Clock
 from mockserver.domain.context import Credentials, VendorContext
 from mockserver.domain.errors import BadRequest, DomainError
+from mockserver.domain.outbound import Outbound
 from mockserver.domain.resolution import ResolutionState
 from mockserver.domain.scim import Directories
 from mockserver.domain.sift import SiftState
@@ -67,6 +68,8 @@ class World:
         self.quirks = quirks
         self.clock.reset()
         self.seed: dict[str, Any] = {}
+        #: Hosts outbound pushes may reach: loopback, ``--allow-outbound`` and the seed's ``outbound.allow``.
+        self.outbound = Outbound(seeded=lambda: self.seed.get("outbound"))
         self._adopt(self._build(seed or {}))
         self.seed = copy.deepcopy(seed or {})
 
@@ -139,7 +142,7 @@ class World:
         credentials = Credentials.from_seed(data.get("credentials") or {})
         directories = Directories(self.clock, self.quirk)
         directories.load(scim)
-        context = VendorContext(self.clock, credentials, directories, self.quirk)
+        context = VendorContext(self.clock, credentials, directories, self.quirk, self.outbound)
         vendors = {name: _VENDOR_TYPES[name](context) for name in self.VENDORS}
         for name in self.VENDORS:
             vendors[name].load(data.get(name) or {})
