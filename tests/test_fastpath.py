@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 import mockserver.app
 from mockserver.apis.registry import APIS
 from mockserver.app import _trusting_shipped_specs, create_app
+from mockserver.http.fastpath import OperationMiddleware
 from mockserver.http.validation import FORMAT_CHECKER, CompiledSchema, PlanCache
 from mockserver.specs import load_spec
 
@@ -98,12 +99,9 @@ def test_each_parameter_is_checked_once_although_connexion_repeats_the_path_leve
     app = create_app(apis=["scim"])
     app.test_client().get("/scim/default/v2/Users/x", headers={"Authorization": "Bearer idsync-token"})
     stack = app.middleware.middleware_stack
-    validation = next(m for m in stack if type(m).__name__ == "RequestValidationMiddleware")
-    operation = next(
-        op._operation for api in validation.apis.values() for a in api for op in a.operations.values()
-        if op._operation.operation_id == "getUser"
-    )  # fmt: skip
-    given_params = operation.parameters
+    operations = next(m for m in stack if isinstance(m, OperationMiddleware))
+    validation = next(a.operations["getUser"].next_app for apis in operations.apis.values() for a in apis)
+    given_params = validation._operation.parameters
     plan = PlanCache().get(given_params)
     names = [(where, name) for where, name, *_ in plan.checks]
     assert len(given_params) > len(names)  # Connexion's list repeats tenant and id

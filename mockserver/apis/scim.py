@@ -12,10 +12,9 @@ import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from connexion import request
 from connexion.lifecycle import ConnexionResponse
 
-from mockserver.apis.base import BaseHandlers, ErrorResponse, empty, json_error
+from mockserver.apis.base import BaseHandlers, ErrorResponse, empty, json_error, request
 from mockserver.domain.errors import DomainError, NotFound
 from mockserver.domain.jsonpolicy import dumps
 from mockserver.domain.scim import (
