@@ -50,6 +50,26 @@ class _RequestProxy:
 #: Drop-in for ``from connexion import request`` in the handler modules.
 request: Any = _RequestProxy()
 
+#: Distinct origins remembered (the ``Host`` header comes from clients: bounded).
+ORIGINS_KEPT = 64
+_ORIGINS: dict[tuple[Any, ...], str] = {}
+
+
+def request_origin() -> str:
+    """``scheme://authority`` this request came in on, as ``request.url`` gives them (RFC 9110 §7.2:
+    the ``Host`` header, else the server address), remembered per scheme, ``Host`` and server."""
+    scope = current_request().scope
+    server = scope.get("server")
+    host = next((value for key, value in scope["headers"] if key == b"host"), None)
+    key = (scope.get("scheme", "http"), host, tuple(server) if server else None)
+    found = _ORIGINS.get(key)
+    if found is None:
+        url = current_request().url
+        found = f"{url.scheme}://{url.netloc}"
+        if len(_ORIGINS) < ORIGINS_KEPT:
+            _ORIGINS[key] = found
+    return found
+
 
 @dataclass
 class ErrorResponse:

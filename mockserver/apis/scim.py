@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from connexion.lifecycle import ConnexionResponse
 
-from mockserver.apis.base import BaseHandlers, ErrorResponse, empty, json_error, request
+from mockserver.apis.base import BaseHandlers, ErrorResponse, empty, json_error, request, request_origin
 from mockserver.domain.errors import DomainError, NotFound
 from mockserver.domain.jsonpolicy import dumps
 from mockserver.domain.scim import (
@@ -66,8 +66,7 @@ def _absolute(value: Any, origin: str) -> Any:
 
 
 def _origin() -> str:
-    url = request.url
-    return f"{url.scheme}://{url.netloc}"
+    return request_origin()
 
 
 def _reply(body: Any, status: int = 200, etag: str | None = None) -> Reply:
