@@ -24,7 +24,6 @@ from connexion.middleware.abstract import RoutedAPI, RoutedMiddleware
 from connexion.middleware.context import ContextOperation
 from connexion.middleware.exceptions import ExceptionMiddleware
 from connexion.middleware.lifespan import LifespanMiddleware
-from connexion.middleware.response_validation import ResponseValidationOperation
 from connexion.middleware.routing import RoutingMiddleware
 from connexion.middleware.security import SecurityOperation
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
@@ -36,7 +35,7 @@ from starlette.middleware.errors import ServerErrorMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mockserver.http.endpoint import EndpointOperation
-from mockserver.http.prepared import PreparedRequestValidation
+from mockserver.http.prepared import PreparedRequestValidation, PreparedResponseValidation
 
 
 class OperationAPI(RoutedAPI[ASGIApp]):
@@ -84,7 +83,7 @@ class OperationAPI(RoutedAPI[ASGIApp]):
         )
         app = ContextOperation(app, operation=operation)
         if self.validate_responses:
-            app = ResponseValidationOperation(app, operation=operation, validator_map=self.validator_map)
+            app = PreparedResponseValidation(app, operation=operation, validator_map=self.validator_map)
         app = PreparedRequestValidation(
             app,
             operation=operation,

@@ -11,11 +11,12 @@ request, in Connexion's order, and every rejection is raised by Connexion's own 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from typing import Any
 
 from connexion import utils
 from connexion.middleware.request_validation import RequestValidationOperation
+from connexion.middleware.response_validation import ResponseValidationOperation
 from connexion.security import (
     SECURITY_HANDLERS,
     ApiKeySecurityHandler,
@@ -26,6 +27,7 @@ from connexion.uri_parsing import AbstractURIParser
 from connexion.utils import inspect_function_arguments
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+RawHeaders = list[tuple[bytes, bytes]]
 #: Distinct ``Content-Type`` values remembered per operation (they come from clients: bounded).
 MEDIA_TYPES_KEPT = 32
 
@@ -60,7 +62,7 @@ class PreparedRequestValidation(RequestValidationOperation):
             receive, scope = await validator.wrap_receive(receive, scope=scope)
         await self.next_app(scope, receive, send)
 
-    def _content_type(self, headers: list[tuple[bytes, bytes]]) -> tuple[str, str]:
+    def _content_type(self, headers: RawHeaders) -> tuple[str, str]:
         """Connexion's ``extract_content_type``, remembered per ``Content-Type`` value."""
         raw = next((value for key, value in headers if key.lower() == b"content-type"), None)
         found = self._content_types.get(raw)
@@ -98,6 +100,57 @@ class PreparedRequestValidation(RequestValidationOperation):
             strict_validation=self.strict_validation,
             uri_parser=operation.uri_parser_class(operation.parameters, operation.body_definition()),
         )
+
+
+class PreparedResponseValidation(ResponseValidationOperation):
+    """``ResponseValidationOperation`` (``--validate-responses``) deriving what it checks from the spec
+    once per status and ``Content-Type``: the media type and encoding, its verdict, the required
+    headers, the body validator class, schema and nullability (Connexion 3.3's
+    ``connexion/middleware/response_validation.py``, whose ``wrapped_send`` this follows)."""
+
+    def __init__(self, next_app: ASGIApp, **kwargs: Any) -> None:
+        super().__init__(next_app, **kwargs)
+        self._expected: dict[tuple[int, bytes | None], tuple[Any, ...]] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def wrapped_send(message: MutableMapping[str, Any]) -> None:
+            nonlocal send
+            if message["type"] == "http.response.start":
+                send = self._checked(scope, message, send)
+            await send(message)
+
+        await self.next_app(scope, receive, wrapped_send)
+
+    def _checked(self, scope: Scope, message: MutableMapping[str, Any], send: Send) -> Send:
+        """Check the start of the response; ``send`` wrapped in the body validator, if any."""
+        headers, status = message["headers"], message["status"]
+        key = (status, next((value for name, value in headers if name.lower() == b"content-type"), None))
+        expected = self._expected.get(key) or self._expect(status, headers, key)
+        definition, validator, schema, nullable, encoding = expected
+        if definition.get("headers"):
+            self.validate_required_headers(headers, definition)
+        if validator is None:
+            return send
+        checked: Send = validator(scope, schema=schema, nullable=nullable, encoding=encoding).wrap_send(send)
+        return checked
+
+    def _expect(
+        self, status: int, headers: list[tuple[bytes, bytes]], key: tuple[int, bytes | None]
+    ) -> tuple[Any, ...]:
+        mime_type, encoding = self.extract_content_type(headers)
+        if status < 400:
+            self.validate_mime_type(mime_type)
+        operation = self._operation
+        definition = operation.response_definition(str(status), mime_type)
+        try:
+            validator = self._validator_map["response"][mime_type]
+        except KeyError:
+            validator = None
+        schema = operation.response_schema(str(status), mime_type) if validator else None
+        expected = (definition, validator, schema, utils.is_nullable(definition), encoding)
+        if len(self._expected) < MEDIA_TYPES_KEPT:
+            self._expected[key] = expected
+        return expected
 
 
 def _accepts_kwarg_once(func: Callable[..., Any], keyword: str) -> bool:
