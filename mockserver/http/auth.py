@@ -24,10 +24,11 @@ def _handlers(request: ConnexionRequest) -> BaseHandlers:
 def _path_and_headers(request: ConnexionRequest) -> tuple[dict[str, Any], dict[str, str]]:
     """``dict(request.path_params)`` and ``dict(request.headers)`` (the first of repeated headers),
     read from the ASGI scope without building Starlette's request objects."""
+    scope = request.scope
     headers: dict[str, str] = {}
-    for key, value in request.scope["headers"]:
+    for key, value in scope["headers"]:
         headers.setdefault(key.decode("latin-1"), value.decode("latin-1"))
-    return dict(request.scope.get("path_params", {})), headers
+    return dict(scope.get("path_params", {})), headers
 
 
 def bearer_info(token: str, request: ConnexionRequest) -> dict[str, Any] | None:

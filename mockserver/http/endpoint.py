@@ -40,10 +40,12 @@ from connexion.lifecycle import ConnexionRequest
 from connexion.operations import AbstractOperation, Swagger2Operation
 from connexion.uri_parsing import AbstractURIParser
 from connexion.utils import inspect_function_arguments, is_json_mimetype
+from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
 from mockserver.apis.base import CURRENT_REQUEST
 from mockserver.http.middleware import SCOPE_JSON
+from mockserver.http.requests import ChainRequest
 from mockserver.http.validation import SCOPE_PARAMETERS
 
 Handler = Callable[..., Awaitable[Any]]
@@ -52,22 +54,19 @@ _MISSING = object()
 INFERRED_KEPT = 32
 
 
-class ResolvedRequest(ConnexionRequest):
-    """A ``ConnexionRequest`` whose path and query parameters were resolved during validation."""
+class ResolvedRequest(ChainRequest):
+    """A ``ConnexionRequest`` whose path and query parameters were resolved during validation
+    (``resolved``: the ``SCOPE_PARAMETERS`` entry)."""
 
-    def __init__(self, scope: Scope, receive: Receive, *, uri_parser: AbstractURIParser, resolved: Any) -> None:
-        super().__init__(scope, receive, uri_parser=uri_parser)
-        self._resolved = resolved
+    resolved: tuple[Any, dict[str, Any], dict[str, Any]]
 
     @property
     def path_params(self) -> dict[str, Any]:
-        path_params: dict[str, Any] = self._resolved[1]
-        return path_params
+        return self.resolved[1]
 
     @property
     def query_params(self) -> dict[str, Any]:
-        query_params: dict[str, Any] = self._resolved[2]
-        return query_params
+        return self.resolved[2]
 
 
 class OperationParameters(AsyncParameterDecorator):
@@ -161,12 +160,14 @@ class EndpointOperation:
         self._uri_parser = uri_parser
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        starlette = Request(scope, receive)  # one for the arguments and the handler's ``request``
         resolved = scope.get(SCOPE_PARAMETERS)
         if resolved is not None and resolved[0] is self._uri_parser:
-            request: ConnexionRequest = ResolvedRequest(scope, receive, uri_parser=self._uri_parser, resolved=resolved)
+            request = ResolvedRequest.from_starlette_request(starlette, uri_parser=self._uri_parser)
+            request.resolved = resolved
         else:
-            request = ConnexionRequest(scope, receive, uri_parser=self._uri_parser)
-        current = CURRENT_REQUEST.set(ConnexionRequest(scope, receive))
+            request = ChainRequest.from_starlette_request(starlette, uri_parser=self._uri_parser)
+        current = CURRENT_REQUEST.set(ChainRequest.from_starlette_request(starlette))
         try:
             response = await self._call(request)
         finally:

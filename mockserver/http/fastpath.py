@@ -35,7 +35,7 @@ from starlette.middleware.errors import ServerErrorMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mockserver.http.endpoint import EndpointOperation
-from mockserver.http.prepared import PreparedRequestValidation, PreparedResponseValidation
+from mockserver.http.prepared import PreparedRequestValidation, PreparedResponseValidation, SharedRequestSecurity
 
 
 class OperationAPI(RoutedAPI[ASGIApp]):
@@ -94,7 +94,7 @@ class OperationAPI(RoutedAPI[ASGIApp]):
         return self._secured(operation, app)
 
     def _secured(self, operation: AbstractOperation | Specification, next_app: ASGIApp) -> SecurityOperation:
-        return SecurityOperation.from_operation(
+        return SharedRequestSecurity.from_operation(
             operation, next_app=next_app, security_handler_factory=self.security_handler_factory
         )
 

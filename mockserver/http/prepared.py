@@ -17,6 +17,7 @@ from typing import Any
 from connexion import utils
 from connexion.middleware.request_validation import RequestValidationOperation
 from connexion.middleware.response_validation import ResponseValidationOperation
+from connexion.middleware.security import SecurityOperation
 from connexion.security import (
     SECURITY_HANDLERS,
     ApiKeySecurityHandler,
@@ -26,6 +27,8 @@ from connexion.security import (
 from connexion.uri_parsing import AbstractURIParser
 from connexion.utils import inspect_function_arguments
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from mockserver.http.requests import ChainRequest, scope_request
 
 RawHeaders = list[tuple[bytes, bytes]]
 #: Distinct ``Content-Type`` values remembered per operation (they come from clients: bounded).
@@ -100,6 +103,16 @@ class PreparedRequestValidation(RequestValidationOperation):
             strict_validation=self.strict_validation,
             uri_parser=operation.uri_parser_class(operation.parameters, operation.body_definition()),
         )
+
+
+class SharedRequestSecurity(SecurityOperation):
+    """Connexion's ``SecurityOperation`` reading the credentials from the scope's shared Starlette
+    request (:func:`mockserver.http.requests.scope_request`) instead of building its own."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.security:
+            await self.verification_fn(ChainRequest.from_starlette_request(scope_request(scope)))
+        await self.next_app(scope, receive, send)
 
 
 class PreparedResponseValidation(ResponseValidationOperation):

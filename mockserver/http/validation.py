@@ -38,6 +38,7 @@ from connexion.validators import (
 )
 
 from mockserver.http.middleware import SCOPE_JSON
+from mockserver.http.requests import ParsedRequest, RawHeaders, scope_request
 
 FORMAT_CHECKER = Draft4Validator.FORMAT_CHECKER
 #: Keywords whose Draft 4 meaning is the same in jsonschema_rs and in jsonschema (Connexion's engine).
@@ -204,7 +205,7 @@ class CompiledParameterValidator(ParameterValidator):
 
         The path and query parameters as this validator's URI parser resolved them are left in the
         scope (:data:`SCOPE_PARAMETERS`), so the handler's request need not resolve them again."""
-        request = ConnexionRequest(scope, uri_parser=self.uri_parser)
+        request = ParsedRequest.from_starlette_request(scope_request(scope), uri_parser=self.uri_parser)
         if not self._passes(request):
             given = (self._given, self.uri_parser, self.strict_validation, self.security_query_params)
             ParameterValidator(*given).validate_request(request)
@@ -237,7 +238,7 @@ def _source(request: ConnexionRequest, where: str) -> Any:
     if where == "path":
         return request.path_params
     if where == "header":
-        return request.headers
+        return RawHeaders(request.scope["headers"])
     return request.cookies
 
 
