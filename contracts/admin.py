@@ -15,8 +15,10 @@ class Admin:
             base_url=f"{base_url}/__admin", headers={"Authorization": f"Bearer {token}"}, timeout=30
         )
 
-    def reset(self) -> None:
-        self.http.post("/reset").raise_for_status()
+    def reset(self, *, journal: bool = False, faults: bool = False) -> None:
+        """Reset to the seed; ``journal``/``faults`` clear those too, in the same call."""
+        params = {k: "true" for k, wanted in (("journal", journal), ("faults", faults)) if wanted}
+        self.http.post("/reset", params=params).raise_for_status()
 
     def seed(self, seed: dict[str, Any]) -> None:
         self.http.post("/seed", json=seed).raise_for_status()

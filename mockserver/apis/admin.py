@@ -39,8 +39,12 @@ class Handlers(BaseHandlers):
         ok = token == admin if admin else self.world.credentials.bearer_ok(token)
         return {"sub": "admin"} if ok else None
 
-    async def reset(self) -> Reply:
+    async def reset(self, journal: bool = False, faults: bool = False) -> Reply:
         self.world.reset()
+        if journal:
+            self.runtime.journal.clear()
+        if faults:
+            self.runtime.faults.clear()
         return {"status": "reset"}, 200
 
     async def load_seed(self, body: dict[str, Any]) -> Reply:

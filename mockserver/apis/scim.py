@@ -50,18 +50,24 @@ def render_error(err: DomainError) -> ErrorResponse:
 
 
 def _absolute(value: Any, origin: str) -> Any:
-    """Every ``location``/``$ref`` path made absolute with ``origin`` (RFC 7643 §3.1 ``meta.location``)."""
+    """Every ``location``/``$ref`` path made absolute with ``origin`` (RFC 7643 §3.1 ``meta.location``).
+
+    Objects and arrays holding none are returned as they are (shared, never changed: the answer is
+    only rendered), the others are new."""
     if isinstance(value, dict):
-        return {
-            k: (
-                origin + v
-                if k in ("location", "$ref") and isinstance(v, str) and v.startswith("/")
-                else _absolute(v, origin)
-            )
-            for k, v in value.items()
-        }
+        changed: dict[str, Any] | None = None
+        for k, v in value.items():
+            if k in ("location", "$ref") and isinstance(v, str) and v.startswith("/"):
+                new = origin + v
+            else:
+                new = _absolute(v, origin)
+            if new is not v:
+                changed = changed if changed is not None else dict(value)
+                changed[k] = new
+        return value if changed is None else changed
     if isinstance(value, list):
-        return [_absolute(v, origin) for v in value]
+        items = [_absolute(v, origin) for v in value]
+        return value if all(new is old for new, old in zip(items, value, strict=True)) else items
     return value
 
 
@@ -169,7 +175,7 @@ class Handlers(BaseHandlers):
         return self._one(tenant, self._write(tenant, lambda d: d.create_user(body)), query, 201)
 
     async def getUser(self, tenant: str, id: str, **query: Any) -> Reply | ConnexionResponse:
-        return self._get(tenant, self._dir(tenant).get_user(id), query)
+        return self._get(tenant, self._dir(tenant).read_user(id), query)
 
     async def replaceUser(self, tenant: str, id: str, body: dict[str, Any], **query: Any) -> Reply:
         if_match = request.headers.get("if-match")
@@ -194,7 +200,7 @@ class Handlers(BaseHandlers):
         return self._one(tenant, self._write(tenant, lambda d: d.create_group(body)), query, 201)
 
     async def getGroup(self, tenant: str, id: str, **query: Any) -> Reply | ConnexionResponse:
-        return self._get(tenant, self._dir(tenant).get_group(id), query)
+        return self._get(tenant, self._dir(tenant).read_group(id), query)
 
     async def replaceGroup(self, tenant: str, id: str, body: dict[str, Any], **query: Any) -> Reply:
         if_match = request.headers.get("if-match")

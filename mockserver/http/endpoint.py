@@ -24,7 +24,9 @@ import functools
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from connexion import utils
 from connexion.context import context
+from connexion.datastructures import NoContent
 from connexion.decorators import StarletteDecorator
 from connexion.decorators.parameter import (
     CONTEXT_NAME,
@@ -35,7 +37,7 @@ from connexion.decorators.parameter import (
 from connexion.decorators.response import AsyncResponseDecorator
 from connexion.frameworks.starlette import Starlette as StarletteFramework
 from connexion.http_facts import FORM_CONTENT_TYPES
-from connexion.jsonifier import Jsonifier
+from connexion.jsonifier import JSONEncoder, Jsonifier
 from connexion.lifecycle import ConnexionRequest
 from connexion.operations import AbstractOperation, Swagger2Operation
 from connexion.uri_parsing import AbstractURIParser
@@ -97,7 +99,7 @@ class OperationParameters(AsyncParameterDecorator):
                 content_type=request.mimetype,
             )
             kwargs = {sanitize(k): v for k, v in kwargs.items()}
-            kwargs.update((k, v) for k, v in context.items() if has_kwargs or k in arguments)
+            kwargs.update((k, v) for k, v in request.context.items() if has_kwargs or k in arguments)
             if CONTEXT_NAME in arguments:
                 kwargs[CONTEXT_NAME] = context
             return await function(**kwargs)
@@ -129,6 +131,18 @@ class OperationResponse(AsyncResponseDecorator):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._inferred: dict[tuple[Any, ...], str | None] = {}
+        self._json: dict[str | None, bool] = {}
+
+    def _serialize_data(self, data: Any, *, content_type: str | None) -> Any:
+        """Connexion's ``_serialize_data`` with the JSON verdict on the media type remembered."""
+        if data is None or data is NoContent:
+            return None
+        is_json = self._json.get(content_type)
+        if is_json is None:
+            is_json = utils.is_json_mimetype(utils.split_content_type(content_type)[0])
+            if len(self._json) < INFERRED_KEPT:
+                self._json[content_type] = is_json
+        return self.jsonifier.dumps(data) if is_json else data
 
     def _infer_content_type(self, data: Any, headers: dict[str, Any]) -> str | None:  # type: ignore[override]
         named = next((v for k, v in headers.items() if _text(k).lower() == "content-type"), None)
@@ -139,6 +153,21 @@ class OperationResponse(AsyncResponseDecorator):
                 return inferred
             self._inferred[key] = inferred
         return self._inferred[key]
+
+
+class OneEncoderJsonifier(Jsonifier):
+    """Connexion's default ``Jsonifier`` (``json.dumps(data, cls=JSONEncoder)`` and a newline) with the
+    encoder built once: ``json.dumps`` builds one with the same default arguments on every call."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._encoder = JSONEncoder()
+
+    def dumps(self, data: Any, **kwargs: Any) -> str:
+        if kwargs:
+            dumped: str = super().dumps(data, **kwargs)
+            return dumped
+        return self._encoder.encode(data) + "\n"
 
 
 def _text(value: str | bytes) -> str:
@@ -152,7 +181,7 @@ class EndpointOperation:
         self, operation: AbstractOperation, *, uri_parser: AbstractURIParser, pythonic_params: bool, jsonifier: Any
     ) -> None:
         handler = operation.function
-        decorator = StarletteDecorator(pythonic_params=pythonic_params, jsonifier=jsonifier or Jsonifier())
+        decorator = StarletteDecorator(pythonic_params=pythonic_params, jsonifier=jsonifier or OneEncoderJsonifier())
         if not asyncio.iscoroutinefunction(handler):  # Connexion's wrapper asks again on every call
             handler = decorator._sync_async_decorator(handler)
         with_arguments = OperationParameters(operation, pythonic_params=pythonic_params)(handler)

@@ -24,18 +24,17 @@ from connexion.middleware.abstract import RoutedAPI, RoutedMiddleware
 from connexion.middleware.context import ContextOperation
 from connexion.middleware.exceptions import ExceptionMiddleware
 from connexion.middleware.lifespan import LifespanMiddleware
-from connexion.middleware.routing import RoutingMiddleware
 from connexion.middleware.security import SecurityOperation
-from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.operations import AbstractOperation
-from connexion.options import SwaggerUIConfig
 from connexion.security import SecurityHandlerFactory
 from connexion.spec import Specification
 from starlette.middleware.errors import ServerErrorMiddleware
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp
 
+from mockserver.http.dispatch import SegmentRouting, SwaggerUIGate
 from mockserver.http.endpoint import EndpointOperation
 from mockserver.http.prepared import PreparedRequestValidation, PreparedResponseValidation, SharedRequestSecurity
+from mockserver.http.requests import uri_parser
 
 
 class OperationAPI(RoutedAPI[ASGIApp]):
@@ -77,9 +76,9 @@ class OperationAPI(RoutedAPI[ASGIApp]):
 
     def make_operation(self, operation: AbstractOperation) -> ASGIApp:
         """Security → request validation → response validation (if on) → context → handler."""
-        uri_parser = operation.uri_parser_class(operation.parameters, operation.body_definition())
+        parser = uri_parser(operation)
         app: ASGIApp = EndpointOperation(
-            operation, uri_parser=uri_parser, pythonic_params=self.pythonic_params, jsonifier=self.jsonifier
+            operation, uri_parser=parser, pythonic_params=self.pythonic_params, jsonifier=self.jsonifier
         )
         app = ContextOperation(app, operation=operation)
         if self.validate_responses:
@@ -87,7 +86,7 @@ class OperationAPI(RoutedAPI[ASGIApp]):
         app = PreparedRequestValidation(
             app,
             operation=operation,
-            uri_parser=uri_parser,
+            uri_parser=parser,
             strict_validation=self.strict_validation,
             validator_map=self.validator_map,
         )
@@ -106,48 +105,14 @@ class OperationMiddleware(RoutedMiddleware[OperationAPI]):
     api_cls = OperationAPI
 
 
-class SwaggerUIGate(SwaggerUIMiddleware):
-    """Connexion's Swagger UI middleware, consulted only for paths it could answer.
-
-    Its router (a mount per API, Swagger UI and spec routes in each, trailing-slash redirects) is
-    asked about every request; under an API's mount only paths naming its UI or spec can match,
-    so other paths there go straight on, with the scope as its own default route passes it."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        super().__init__(app)
-        self._mounts: tuple[str, ...] = ()
-        self._markers: tuple[str, ...] = ()
-
-    def add_api(self, specification: Specification, base_path: str | None = None, **kwargs: Any) -> None:
-        super().add_api(specification, base_path=base_path, **kwargs)
-        options = SwaggerUIConfig(kwargs.get("swagger_ui_options"), oas_version=specification.version)
-        spec_path = options.openapi_spec_path
-        markers = {options.swagger_ui_path.rstrip("/") or "/", spec_path.rsplit(".", 1)[0] + "."}
-        self._markers = tuple(sorted({*self._markers, *markers}))
-        self._mounts = tuple(route.path + "/" for route in self.router.routes if hasattr(route, "path"))
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path: str = scope.get("path", "")
-        if (
-            scope["type"] != "http"
-            or scope.get("root_path")
-            or not path.startswith(self._mounts)
-            or any(marker in path for marker in self._markers)
-        ):
-            await super().__call__(scope, receive, send)
-            return
-        passed = dict(scope)
-        scope.setdefault("router", self.router)  # what the router records on the scope it was given
-        await self.app(passed, receive, send)
-
-
 def middlewares() -> list[Any]:
-    """Connexion's error, Swagger UI and routing middlewares, then one chain per operation."""
+    """Connexion's error, Swagger UI and routing middlewares (:mod:`mockserver.http.dispatch`), then one
+    chain per operation."""
     return [
         ServerErrorMiddleware,
         ExceptionMiddleware,
         SwaggerUIGate,
-        RoutingMiddleware,
+        SegmentRouting,
         LifespanMiddleware,
         OperationMiddleware,
     ]

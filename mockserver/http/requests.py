@@ -11,9 +11,12 @@ is the first value under its lower-cased name (Starlette's ``Headers.get``).
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from connexion.lifecycle import ConnexionRequest
+from connexion.operations import AbstractOperation
+from connexion.uri_parsing import AbstractURIParser, OpenAPIURIParser
 from starlette.datastructures import URL, Headers
 from starlette.requests import Request
 from starlette.types import Scope
@@ -76,3 +79,23 @@ class RawHeaders:
         """The first value under ``name`` (lower-cased, as ASGI servers send names), or None."""
         key = name.lower().encode("latin-1")
         return next((value.decode("latin-1") for found, value in self.raw if found == key), None)
+
+
+class PreparedURIParser(OpenAPIURIParser):
+    """Connexion's OpenAPI URI parser with its parameter schemas mapped once: its ``param_schemas``
+    property builds the mapping anew for every parameter it resolves, from definitions that do not
+    change after construction."""
+
+    @functools.cached_property
+    def param_schemas(self) -> dict[str, Any]:
+        schemas: dict[str, Any] = super().param_schemas
+        return schemas
+
+
+def uri_parser(operation: AbstractOperation) -> AbstractURIParser:
+    """The operation's URI parser, as Connexion builds it (a :class:`PreparedURIParser` for the default class)."""
+    parser_class = operation.uri_parser_class
+    if parser_class is OpenAPIURIParser:
+        parser_class = PreparedURIParser
+    parser: AbstractURIParser = parser_class(operation.parameters, operation.body_definition())
+    return parser

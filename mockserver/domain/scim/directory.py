@@ -98,6 +98,14 @@ class Directory:
         """The group ``id`` (copy); :class:`NotFound` if none."""
         return _clone(self._view(GROUP_TYPE, self._find(GROUP_TYPE, id)))
 
+    def read_user(self, id: str) -> dict[str, Any]:
+        """The user ``id`` to render, not to keep: the read-only view (:meth:`_view`), no copy."""
+        return self._view(USER_TYPE, self._find(USER_TYPE, id))
+
+    def read_group(self, id: str) -> dict[str, Any]:
+        """The group ``id`` to render, not to keep: the read-only view (:meth:`_view`), no copy."""
+        return self._view(GROUP_TYPE, self._find(GROUP_TYPE, id))
+
     def find_user(self, user_name: str) -> dict[str, Any] | None:
         """The user with ``userName`` (case-insensitive), or None."""
         id = self._by_username.get(user_name.lower())
