@@ -43,7 +43,7 @@ def idsync_server(request: pytest.FixtureRequest) -> Iterator[str]:
 @pytest.fixture
 def idsync_url(idsync_server: str, idsync_admin: Admin) -> str:
     """Base URL of the live server, reset to its seeded state, no fault rules and an empty journal."""
-    idsync_admin.reset(journal=True, faults=True)
+    idsync_admin.reset_all()
     return idsync_server
 
 
