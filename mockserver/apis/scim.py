@@ -50,24 +50,18 @@ def render_error(err: DomainError) -> ErrorResponse:
 
 
 def _absolute(value: Any, origin: str) -> Any:
-    """Every ``location``/``$ref`` path made absolute with ``origin`` (RFC 7643 §3.1 ``meta.location``).
-
-    Objects and arrays holding none are returned as they are (shared, never changed: the answer is
-    only rendered), the others are new."""
+    """Every ``location``/``$ref`` path made absolute with ``origin`` (RFC 7643 §3.1 ``meta.location``)."""
     if isinstance(value, dict):
-        changed: dict[str, Any] | None = None
-        for k, v in value.items():
-            if k in ("location", "$ref") and isinstance(v, str) and v.startswith("/"):
-                new = origin + v
-            else:
-                new = _absolute(v, origin)
-            if new is not v:
-                changed = changed if changed is not None else dict(value)
-                changed[k] = new
-        return value if changed is None else changed
+        return {
+            k: (
+                origin + v
+                if k in ("location", "$ref") and isinstance(v, str) and v.startswith("/")
+                else _absolute(v, origin)
+            )
+            for k, v in value.items()
+        }
     if isinstance(value, list):
-        items = [_absolute(v, origin) for v in value]
-        return value if all(new is old for new, old in zip(items, value, strict=True)) else items
+        return [_absolute(v, origin) for v in value]
     return value
 
 
