@@ -64,10 +64,8 @@ def idsync_server(request: pytest.FixtureRequest) -> Iterator[str]:
 
 @pytest.fixture
 def idsync_url(idsync_server: str, idsync_admin: Admin) -> str:
-    """Base URL of the live server, reset to its seeded state for this test."""
-    idsync_admin.reset()
-    idsync_admin.clear_faults()
-    idsync_admin.clear_journal()
+    """Base URL of the live server, reset to its seeded state, no fault rules and an empty journal."""
+    idsync_admin.reset_all()
     return idsync_server
 
 

@@ -37,8 +37,12 @@ class Handlers(BaseHandlers):
         """The admin token when set, else the API bearer tokens on loopback (``Runtime.admin_token_ok``)."""
         return {"sub": "admin"} if self.runtime.admin_token_ok(token) else None
 
-    async def reset(self) -> Reply:
+    async def reset(self, journal: bool = False, faults: bool = False) -> Reply:
         self.world.reset()
+        if journal:
+            self.runtime.journal.clear()
+        if faults:
+            self.runtime.faults.clear()
         return {"status": "reset"}, 200
 
     async def load_seed(self, body: dict[str, Any]) -> Reply:

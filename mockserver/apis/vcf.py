@@ -10,9 +10,7 @@ import secrets
 import string
 from typing import Any
 
-from connexion import request
-
-from mockserver.apis.base import BaseHandlers, ErrorResponse, empty, json_error
+from mockserver.apis.base import BaseHandlers, ErrorResponse, empty, json_error, request
 from mockserver.domain.errors import DomainError
 
 #: Inferred ``errorCode`` per status when the domain gives none (codes are undocumented).

@@ -13,10 +13,8 @@ sync jobs) runs as tasks on the same loop.
 
 from __future__ import annotations
 
-import contextlib
 import copy
-import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -25,6 +23,7 @@ from mockserver.domain.authentik import AuthentikState
 from mockserver.domain.clock import Clock
 from mockserver.domain.context import Credentials, VendorContext
 from mockserver.domain.errors import BadRequest, DomainError
+from mockserver.domain.heap import no_cyclic_gc
 from mockserver.domain.outbound import Outbound
 from mockserver.domain.resolution import ResolutionState
 from mockserver.domain.scim import Directories
@@ -131,7 +130,7 @@ class World:
         """Every part of a world loaded from ``data`` on this world's clock; 400 when it cannot be."""
         if not validated:
             statefile.validate(data)
-        with _no_cyclic_gc():
+        with no_cyclic_gc():
             return _validated(lambda: self._load(data, owned))
 
     def _load(self, data: dict[str, Any], owned: bool) -> _Parts:
@@ -169,20 +168,6 @@ _VENDOR_TYPES: dict[str, Callable[[VendorContext], VendorState]] = {
     "resolution": ResolutionState,
     "stackspot": StackSpotState,
 }
-
-
-@contextlib.contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Bulk loads allocate millions of containers and free none: Python's cyclic collector would
-    walk the growing heap again and again for nothing (100,000 SCIM users: about a third of the
-    load), so it pauses for the build. Reference counting still frees everything as usual."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _validated(build: Callable[[], _Parts]) -> _Parts:
