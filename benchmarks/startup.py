@@ -2,17 +2,20 @@
 
 Not a test. Run from the repository root:
 
-    python benchmarks/startup.py [--runs 5] [-- extra serve options]
+    python benchmarks/startup.py [--runs 5] [--before DIR] [-- extra serve options]
 
 Each run starts ``idsync serve`` on a free loopback port, polls ``GET /`` and then
 ``GET /scim/default/v2/ServiceProviderConfig`` (the first request through Connexion's middleware
 stack, which Connexion builds on first use) every 5 ms, and stops the server. Prints each run
-and the median of both times.
+and the median of both times. ``--before DIR`` also starts ``idsync serve`` from another source tree
+(``PYTHONPATH=DIR``, e.g. a checkout of an older commit), alternating with the current one run by
+run, so both are measured under the same load.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 import statistics
 import subprocess
@@ -38,14 +41,16 @@ def first_answer(port: int, path: str, deadline: float) -> float:
     raise RuntimeError("idsync serve did not answer in time")
 
 
-def one_run(options: list[str]) -> tuple[float, float, float]:
-    """Seconds to the first answer of ``GET /`` and through Connexion, and the server's CPU seconds then.
+def one_run(options: list[str], source: str | None = None) -> tuple[float, float, float]:
+    """Seconds to the first answer of ``GET /`` and through Connexion, and the server's CPU seconds then
+    (``source``: run the code of that source tree).
 
     The CPU time (``/proc``) hardly depends on what else the machine runs; the wall time does."""
     port = free_port()
     server = Server("idsync", [sys.executable, "-m", "mockserver.cli", "serve", "--port", str(port), *options], port)
+    env = {**os.environ, "PYTHONPATH": source, "PYTHONSAFEPATH": "1"} if source else None
     started = time.perf_counter()
-    server.process = subprocess.Popen(server.command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server.process = subprocess.Popen(server.command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     try:
         index = first_answer(port, "/", started + 30) - started
         routed = first_answer(port, SPC, started + 30) - started
@@ -58,16 +63,24 @@ def one_run(options: list[str]) -> tuple[float, float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description="idsync serve: process start to first answer")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--before", metavar="DIR", help="also start idsync from this source tree, alternately")
     parser.add_argument("options", nargs="*", help="extra idsync serve options (after --)")
     args = parser.parse_args()
-    runs = [one_run(args.options) for _ in range(args.runs)]
-    for i, (index, routed, cpu) in enumerate(runs, 1):
-        print(f"run {i}: GET / answered after {index:.3f}s, {SPC} after {routed:.3f}s, server CPU {cpu:.3f}s")
-    print(
-        f"median: GET / {statistics.median(r[0] for r in runs):.3f}s, "
-        f"first request through Connexion {statistics.median(r[1] for r in runs):.3f}s, "
-        f"server CPU by then {statistics.median(r[2] for r in runs):.3f}s"
-    )
+    print(f"load average {os.getloadavg()[0]:.2f} at start")
+    sources: dict[str, str | None] = {"current": None, **({"before": args.before} if args.before else {})}
+    runs: dict[str, list[tuple[float, float, float]]] = {label: [] for label in sources}
+    for i in range(1, args.runs + 1):
+        for label, source in sources.items():
+            index, routed, cpu = one_run(args.options, source)
+            runs[label].append((index, routed, cpu))
+            print(f"{label} run {i}: GET / after {index:.3f}s, {SPC} after {routed:.3f}s, server CPU {cpu:.3f}s")
+    for label, found in runs.items():
+        print(
+            f"{label} median: GET / {statistics.median(r[0] for r in found):.3f}s, "
+            f"first request through Connexion {statistics.median(r[1] for r in found):.3f}s, "
+            f"server CPU by then {statistics.median(r[2] for r in found):.3f}s"
+        )
+    print(f"load average {os.getloadavg()[0]:.2f} at the end")
 
 
 if __name__ == "__main__":
