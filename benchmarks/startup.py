@@ -8,8 +8,8 @@ Each run starts ``idsync serve`` on a free loopback port, polls ``GET /`` and th
 ``GET /scim/default/v2/ServiceProviderConfig`` (the first request through Connexion's middleware
 stack, which Connexion builds on first use) every 5 ms, and stops the server. Prints each run
 and the median of both times. ``--before DIR`` also starts ``idsync serve`` from another source tree
-(``PYTHONPATH=DIR``, e.g. a checkout of an older commit), alternating with the current one run by
-run, so both are measured under the same load.
+(``PYTHONPATH=DIR``, e.g. a checkout of an older commit; may be repeated), alternating with the
+current one run by run, so all are measured under the same load.
 
 The Python bytecode of both trees is compiled first (``compileall``), as ``pip install`` does: a
 checkout run with ``PYTHONDONTWRITEBYTECODE=1`` would otherwise compile every module of the
@@ -71,15 +71,19 @@ def one_run(options: list[str], source: str | None = None) -> tuple[float, float
 def main() -> None:
     parser = argparse.ArgumentParser(description="idsync serve: process start to first answer")
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--before", metavar="DIR", help="also start idsync from this source tree, alternately")
+    parser.add_argument(
+        "--before", metavar="DIR", action="append", help="also start idsync from this source tree (may be repeated)"
+    )
     parser.add_argument("options", nargs="*", help="extra idsync serve options (after --)")
     parser.add_argument("--no-compile", action="store_true", help="do not compile the trees' bytecode first")
     args = parser.parse_args()
     if not args.no_compile:
-        for tree in [Path(mockserver.__file__).parent, *([Path(args.before) / "mockserver"] if args.before else [])]:
+        for tree in [Path(mockserver.__file__).parent, *(Path(before) / "mockserver" for before in args.before or ())]:
             compileall.compile_dir(tree, quiet=1)
     print(f"load average {os.getloadavg()[0]:.2f} at start")
-    sources: dict[str, str | None] = {"current": None, **({"before": args.before} if args.before else {})}
+    sources: dict[str, str | None] = {"current": None}
+    for before in args.before or ():
+        sources[f"before: {Path(before).name}" if len(args.before) > 1 else "before"] = before
     runs: dict[str, list[tuple[float, float, float]]] = {label: [] for label in sources}
     for i in range(1, args.runs + 1):
         for label, source in sources.items():
