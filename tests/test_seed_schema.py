@@ -131,6 +131,7 @@ BAD_SEEDS = [
     pytest.param({"sift": {"users": [{"userId": "u", "userName": 5}]}}, "$.sift.users[0].userName: ", id="sift-user"),
     pytest.param({"credentials": {"bearer": 7}}, "$.credentials.bearer: ", id="bearer"),
     pytest.param({"resolution": {"connectors": [{"id": "c"}]}}, "$.resolution.connectors[0]: ", id="connector"),
+    pytest.param({"scim": {"tenants": {"\ud800": {}}}}, "$.scim.tenants: a string that is not", id="lone-surrogate"),
 ]
 
 
@@ -151,7 +152,7 @@ def test_each_bad_seed_names_the_same_path_both_ways(seed: dict[str, Any], where
     from_cli = done.stderr[len(prefix) : -len(suffix)]
     with create_app().test_client(headers=AUTH) as client:
         before = client.get("/__admin/state").json()
-        answer = client.post("/__admin/seed", json=seed)
+        answer = client.post("/__admin/seed", content=json.dumps(seed), headers={"Content-Type": "application/json"})
         assert answer.status_code == 400
         assert client.get("/__admin/state").json() == before
     assert from_cli.startswith(where) and paths(from_cli), from_cli
