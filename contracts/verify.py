@@ -29,6 +29,7 @@ from typing import Any
 from contracts.conformance import SchemathesisSettings, check_spec, run_schemathesis, spec_for_target
 from contracts.evidence import Exchange, Reproduction
 from contracts.generic import generic_contracts
+from contracts.idp import wanted
 from contracts.preflight import credentials_accepted, reachable
 from contracts.report import Requirement, Result, graded, mask, summary, write_junit
 from contracts.scenario import (
@@ -67,6 +68,8 @@ class VerifyOptions:
     report: str | None = None
     st_report_dir: str | None = None
     verbose: bool = False
+    #: ``--idp``: replay this identity provider's life cycle (``contracts.idp``); None: no replay.
+    idp: str | None = None
 
 
 @dataclass
@@ -161,9 +164,11 @@ def verify_api(
             reset()
             results = run_schemathesis(api, spec, target, level=level, settings=settings)
         else:
-            chosen = [c for c in all_contracts(api, spec) if c.level == level]
-            if options.contracts is not None:
-                chosen = [c for c in chosen if c.name in options.contracts]
+            chosen = [
+                c
+                for c in all_contracts(api, spec)
+                if c.level == level and wanted(c.name, options.idp, options.contracts)
+            ]
             results = [r for c in chosen for r in run_contract(c, target, reset)]
         if not results:
             continue
