@@ -2,7 +2,7 @@
 
 Not a test. Run from the repository root (``tox -e bench`` runs it after the SCIM scale benchmark):
 
-    python benchmarks/http_bench.py [--seconds 3] [--rounds 3] [--connections 16] [--prism PATH]
+    python benchmarks/http_bench.py [--seconds 3] [--rounds 3] [--connections 16] [--prism PATH] [--before DIR]
 
 It starts, on loopback ports of this machine: ``idsync serve`` (default options: state, bearer
 auth and strict request validation on), ``idsync serve --validate-responses``, the bare Starlette
@@ -13,6 +13,10 @@ scenario, in interleaved rounds (the order rotates per round), from ``loadgen.py
 of keep-alive connections for a fixed time. It prints, per scenario and server, the medians over
 the rounds of requests per second, p50 and p99 latency and the server's CPU microseconds per
 request (``/proc``), each as a ratio to the bare baseline of the same run.
+
+``--before DIR`` adds ``idsync serve`` run from another source tree (``PYTHONPATH=DIR``, e.g. a
+``git worktree`` of an older commit) to the same run, so a change is measured against the code
+before it under the same load.
 
 Scenarios: ``GET /Users/{id}``, ``POST /Users`` (a new user each time), a filtered list
 (``userName eq`` among 1,000 users), a ``PATCH`` (replace ``title``), and a Sift sync
@@ -174,8 +178,11 @@ def measure(server: Server, call: Call, *, seconds: float, connections: int) -> 
     )
 
 
-def idsync_server(name: str, *options: str) -> Server:
-    return Server(name, [sys.executable, "-m", "mockserver.cli", "serve", "--port", "{port}", *options], free_port())
+def idsync_server(name: str, *options: str, source: str | None = None) -> Server:
+    """``idsync serve``; from the source tree ``source`` (``PYTHONPATH``) when given, else as installed."""
+    command = [sys.executable, "-m", "mockserver.cli", "serve", "--port", "{port}", *options]
+    env = {"PYTHONPATH": source, "PYTHONSAFEPATH": "1"} if source else None  # not the current directory first
+    return Server(name, command, free_port(), env=env)
 
 
 def prism_server(prism: str, spec: str) -> Server:
@@ -195,8 +202,17 @@ def plan(args: argparse.Namespace, workdir: Path) -> tuple[dict[str, dict[str, t
     table: dict[str, dict[str, tuple[Server, Call]]] = {}
     answers: dict[str, Any] = {}
     first_target = ""
-    for label, options in (("idsync", ()), ("idsync --validate-responses", ("--validate-responses",))):
-        server = started(idsync_server(label, *options))
+    variants: list[tuple[str, tuple[str, ...], str | None]] = [
+        ("idsync", (), None),
+        ("idsync --validate-responses", ("--validate-responses",), None),
+    ]
+    if args.before:
+        variants += [
+            ("before", (), args.before),
+            ("before --validate-responses", ("--validate-responses",), args.before),
+        ]
+    for label, options, source in variants:
+        server = started(idsync_server(label, *options, source=source))
         processes.append(server)
         prepared = prepare_idsync(f"http://127.0.0.1:{server.port}")
         answers = answers or prepared["answers"]
@@ -287,6 +303,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16, help="keep-alive connections (default 16)")
     parser.add_argument("--only", help="run only the scenarios whose name contains this text")
     parser.add_argument("--prism", help="the prism command (default: $IDSYNC_PRISM, then prism on PATH)")
+    parser.add_argument(
+        "--before", metavar="DIR", help="also measure idsync from this source tree (e.g. a git worktree of main)"
+    )
     args = parser.parse_args()
     started_at = time.perf_counter()
     print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at start", file=sys.stderr)

@@ -5,10 +5,11 @@ Not part of the test suite. Run from the repository root:
     PYTHONPATH=$PWD python benchmarks/scim_scale.py
 
 Prints, per operation, the median latency at each size and the 100k/1k ratio: indexed
-lookups (``userName eq``, ``externalId eq``, get by id) and deep pages should stay flat
-(ratio near 1), a substring filter is a full scan (ratio near 100), and so is a Sift sync, which
-reconciles every user of the organisation's SCIM server. A few operations are also
-timed over HTTP against a live server. Memory per 1,000 users comes from tracemalloc.
+lookups (``userName eq``, ``externalId eq``, get by id) and the first page should stay flat
+(ratio near 1); a deep page skips ``startIndex`` users in the store's order (``itertools.islice``,
+in C: a few ms at 90,000) and renders only the page; a substring filter is a full scan (ratio
+near 100), and so is a Sift sync, which reconciles every user of the organisation's SCIM
+server. A few operations are also timed over HTTP against a live server. Memory per 1,000 users comes from tracemalloc.
 """
 
 from __future__ import annotations

@@ -1,15 +1,41 @@
-"""``idsync verify`` and ``idsync fuzz`` (``mockserver.cli`` adds them to its parser)."""
+"""``idsync verify`` and ``idsync fuzz`` (``mockserver.cli`` adds them to its parser).
+
+Exit codes: 0 no MUST violation (warnings allowed, unless ``--strict``), 1 violations, 2 usage
+errors and preflight failures (the target does not answer or refuses the credentials).
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from contracts.scenario import LEVELS
-from contracts.target import ENV, Credentials
+from contracts.target import DEFAULT_RANDOM_SEED, ENV, Credentials
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE = 0, 1, 2
+EXIT_CODES = "exit status: 0 no MUST violation, 1 violations, 2 usage error or failed preflight"
+
+
+def positive(text: str) -> int:
+    """An ``argparse`` type: an integer of at least 1."""
+    return _bounded(text, 1, "a positive integer")
+
+
+def non_negative(text: str) -> int:
+    """An ``argparse`` type: an integer of at least 0."""
+    return _bounded(text, 0, "an integer >= 0")
+
+
+def _bounded(text: str, low: int, what: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+    if value < low:
+        raise argparse.ArgumentTypeError(f"{text!r} is not {what}")
+    return value
 
 
 def add_commands(subparsers: Any) -> None:
@@ -19,17 +45,18 @@ def add_commands(subparsers: Any) -> None:
     verify = subparsers.add_parser(
         "verify",
         help="check an implementation against the contracts (default: the embedded mock)",
-        description="Run spec, conformance, stateful, semantic and scenario contracts; exit 1 on any violation.",
+        description="Run spec, conformance, stateful, semantic and scenario contracts; exit 1 on any MUST violation.",
+        epilog=EXIT_CODES,
     )
     _target_arguments(verify)
     verify.add_argument("--profile", default="default", help="fault profile of the embedded mock (no --base-url)")
     verify.add_argument("--level", action="append", choices=LEVELS, help="only these levels (repeatable)")
     verify.add_argument("--contract", action="append", help="only semantic/scenario contracts with this name")
     verify.add_argument(
-        "--max-examples", type=int, default=DEFAULT_MAX_EXAMPLES, help="Schemathesis examples per operation"
+        "--max-examples", type=positive, default=DEFAULT_MAX_EXAMPLES, help="Schemathesis examples per operation"
     )
-    verify.add_argument("--seed", type=int, help="Schemathesis/Hypothesis seed (reproducible runs)")
-    verify.add_argument("--workers", type=int, default=1, help="concurrent Schemathesis workers")
+    verify.add_argument("--workers", type=positive, default=1, help="concurrent Schemathesis workers")
+    verify.add_argument("--strict", action="store_true", help="fail on SHOULD deviations too (default: warnings)")
     verify.add_argument("--report", help="write JUnit XML here")
     verify.add_argument("--st-report-dir", help="also write Schemathesis' own JUnit and HAR reports here")
     verify.add_argument("-v", "--verbose", action="store_true", help="list passing checks too")
@@ -39,12 +66,13 @@ def add_commands(subparsers: Any) -> None:
         "fuzz",
         help="Schemathesis fuzzing for a bounded time; exit 1 on any failure",
         description="Continuous generative fuzzing of every operation; reports each distinct failure once.",
+        epilog=EXIT_CODES,
     )
     _target_arguments(fuzz)
-    fuzz.add_argument("--duration", type=int, default=60, help="seconds of fuzzing per API (default 60)")
+    fuzz.add_argument("--duration", type=positive, default=60, help="seconds of fuzzing per API (default 60)")
     fuzz.add_argument("--profile", default="default", help="fault profile of the embedded mock (no --base-url)")
-    fuzz.add_argument("--seed", type=int, help="Hypothesis seed")
-    fuzz.add_argument("--workers", type=int, default=1, help="concurrent fuzzing workers")
+    fuzz.add_argument("--workers", type=positive, default=1, help="concurrent fuzzing workers")
+    fuzz.add_argument("--strict", action="store_true", help="fail on SHOULD deviations too (default: warnings)")
     fuzz.add_argument("--report", help="write JUnit XML here")
     fuzz.set_defaults(run=run_fuzz)
 
@@ -54,6 +82,12 @@ def _target_arguments(parser: argparse.ArgumentParser) -> None:
 
     parser.add_argument("--api", required=True, choices=[*API_NAMES, "all"], help="which API, or all")
     parser.add_argument("--base-url", help="server to check instead of the embedded mock")
+    parser.add_argument(
+        "--random-seed",
+        type=non_negative,
+        default=DEFAULT_RANDOM_SEED,
+        help=f"seed of the generated cases (default {DEFAULT_RANDOM_SEED}: the same cases on every run)",
+    )
     auth = parser.add_argument_group(
         "credentials (else from the environment: " + ", ".join(ENV.values()) + "; never printed)"
     )
@@ -83,6 +117,7 @@ def credentials(args: argparse.Namespace) -> Credentials | None:
     for key, value in given.items():
         if value is not None:
             setattr(made, key, value)
+            made.public = made.public and key == "scim_tenant"
     return made
 
 
@@ -92,23 +127,38 @@ def apis(args: argparse.Namespace) -> list[str]:
     return list(API_NAMES) if args.api == "all" else [args.api]
 
 
-def _profile_ok(args: argparse.Namespace) -> bool:
+def _usage_ok(args: argparse.Namespace) -> bool:
     from mockserver.profiles import PROFILES
 
     if args.profile not in PROFILES:
-        print(f"idsync: unknown profile {args.profile!r}; choose from {', '.join(PROFILES)}", file=sys.stderr)
-        return False
+        return _usage_error(f"unknown profile {args.profile!r}; choose from {', '.join(PROFILES)}")
     if args.base_url and args.profile != "default":
-        print("idsync: --profile applies to the embedded mock only (drop --base-url)", file=sys.stderr)
-        return False
+        return _usage_error("--profile applies to the embedded mock only (drop --base-url)")
     return True
 
 
+def _contracts_ok(args: argparse.Namespace) -> bool:
+    from contracts.verify import contract_names
+
+    if not args.contract:
+        return True
+    valid = contract_names(apis(args))
+    unknown = [name for name in args.contract if name not in valid]
+    if unknown:
+        return _usage_error(f"unknown --contract {', '.join(unknown)}; valid for --api {args.api}: {', '.join(valid)}")
+    return True
+
+
+def _usage_error(message: str) -> bool:
+    print(f"idsync: {message}", file=sys.stderr)
+    return False
+
+
 def run_verify(args: argparse.Namespace) -> int:
-    """``idsync verify``: exit 0 when every MUST holds, 1 on a violation, 2 on bad usage."""
+    """``idsync verify``: exit 0 when every MUST holds, 1 on a violation, 2 on bad usage or preflight."""
     from contracts.verify import VerifyOptions, verify
 
-    if not _profile_ok(args):
+    if not (_usage_ok(args) and _contracts_ok(args)):
         return EXIT_USAGE
     options = VerifyOptions(
         apis=apis(args),
@@ -118,21 +168,21 @@ def run_verify(args: argparse.Namespace) -> int:
         levels=tuple(args.level or LEVELS),
         contracts=args.contract,
         max_examples=args.max_examples,
-        seed=args.seed,
+        random_seed=args.random_seed,
         workers=args.workers,
+        strict=args.strict,
         report=args.report,
         st_report_dir=args.st_report_dir,
         verbose=args.verbose,
     )
-    run = verify(options, out=lambda line: print(line, flush=True))
-    return EXIT_OK if run.ok else EXIT_VIOLATIONS
+    return _preflighted(lambda: verify(options, out=_print).ok)
 
 
 def run_fuzz(args: argparse.Namespace) -> int:
-    """``idsync fuzz``: exit 0 when no distinct failure was found, else 1."""
+    """``idsync fuzz``: exit 0 when no distinct failure was found, else 1; 2 on bad usage or preflight."""
     from contracts.fuzz import FuzzOptions, fuzz
 
-    if not _profile_ok(args):
+    if not _usage_ok(args):
         return EXIT_USAGE
     options = FuzzOptions(
         apis=apis(args),
@@ -140,9 +190,24 @@ def run_fuzz(args: argparse.Namespace) -> int:
         credentials=credentials(args),
         profile=args.profile,
         duration=args.duration,
-        seed=args.seed,
+        random_seed=args.random_seed,
         workers=args.workers,
+        strict=args.strict,
         report=args.report,
     )
-    run = fuzz(options, out=lambda line: print(line, flush=True))
-    return EXIT_OK if run.ok else EXIT_VIOLATIONS
+    return _preflighted(lambda: fuzz(options, out=_print).ok)
+
+
+def _preflighted(run: Callable[[], bool]) -> int:
+    """``run()`` as an exit status; a failed preflight is one line on stderr and exit 2."""
+    from contracts.preflight import PreflightError
+
+    try:
+        return EXIT_OK if run() else EXIT_VIOLATIONS
+    except PreflightError as exc:
+        print(f"idsync: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _print(line: str) -> None:
+    print(line, flush=True)

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from contracts.allowances import widened
+from contracts.collector import Collector
 from contracts.report import Result
 
 if TYPE_CHECKING:
@@ -24,25 +26,6 @@ if TYPE_CHECKING:
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 CONFORMANCE_PHASES = ("examples", "coverage", "fuzzing")
 STATEFUL_PHASES = ("stateful",)
-
-#: The rule each built-in Schemathesis check enforces, and where that rule is written.
-CHECK_SOURCES = {
-    "not_a_server_error": "RFC 9110 §15.6: a 5xx means the server failed; bad input deserves a 4xx",
-    "status_code_conformance": "OpenAPI 3.0.3 §4.7.16 (Responses Object): only documented statuses",
-    "content_type_conformance": "OpenAPI 3.0.3 §4.7.17 (Response content media types); RFC 9110 §8.3",
-    "response_headers_conformance": "OpenAPI 3.0.3 §4.7.17 (Response headers)",
-    "response_schema_conformance": "OpenAPI 3.0.3 §4.7.24 (Schema Object) of the response",
-    "negative_data_rejection": "RFC 9110 §15.5.1: schema-invalid input must be rejected with a 4xx",
-    "positive_data_acceptance": "OpenAPI 3.0.3: a schema-valid request must be accepted",
-    "missing_required_header": "OpenAPI 3.0.3 §4.7.12 required header; RFC 9110 §15.5.1",
-    "unsupported_method": "RFC 9110 §15.5.6: a method the path does not allow gets 405",
-    "allow_header_conformance": "RFC 9110 §10.2.1 and §15.5.6: a 405 lists the allowed methods in Allow",
-    "use_after_free": "RFC 9110 §9.3.5: a deleted resource is gone (404/410)",
-    "ensure_resource_availability": "RFC 9110 §15.3.2 and the spec's OpenAPI links: a created resource is readable",
-    "ignored_auth": "RFC 9110 §11.6.1 / RFC 6750 §3.1: the spec's security scheme must be enforced",
-    "object_level_authorization": "OWASP API1:2023: one identity must not read another's object",
-    "max_response_time": "configured response-time limit",
-}
 
 
 #: Schemathesis' defaults plus 412: like 404 and 409 it depends on server state (a generated
@@ -139,8 +122,10 @@ def spec_for_target(api: str, spec: dict[str, Any], target: Target) -> dict[str,
     The mock serves SCIM per tenant (``/scim/{tenant}/v2/Users``); any other SCIM service
     provider has one base URL (RFC 7644 §3.1: ``https://example.com/scim/v2``). For a target
     that is not an idsync mock, the ``/{tenant}/v2`` prefix and the tenant parameter are
-    dropped and the paths hang off the given base URL.
+    dropped and the paths hang off the given base URL. The RFCs' alternatives are allowed on
+    every target (``contracts.allowances``).
     """
+    spec = widened(api, spec)
     if api != "scim" or target.embedded:
         return spec
     rooted = copy.deepcopy(spec)
@@ -184,7 +169,7 @@ def run_schemathesis(
         return [Result(api, level, "operations", "skipped", "the spec defines no operations")]
     phases = CONFORMANCE_PHASES if level == "conformance" else STATEFUL_PHASES
     schema = schemathesis.openapi.from_dict(spec, config=schemathesis_config(api, spec, target, phases, settings))
-    collector = Collector(api, level)
+    collector = Collector(api, level, target)
     reporters = _Reporters(settings.report_dir, api, level, schema.config) if settings.report_dir else None
     for event in from_schema(schema).execute():
         collector.on_event(event)
@@ -243,87 +228,6 @@ def _path_params(spec: dict[str, Any]) -> set[str]:
             if param.get("in") == "path":
                 names.add(str(param.get("name")))
     return names
-
-
-class Collector:
-    """Folds engine events into one result per (operation, check)."""
-
-    def __init__(self, api: str, level: str) -> None:
-        self.api = api
-        self.level = level
-        self.passed: dict[tuple[str, str], int] = {}
-        self.failures: dict[tuple[str, str], dict[str, str]] = {}
-        self.errors: list[Result] = []
-        self.started = time.perf_counter()
-        self.skips: dict[str, str] = {}
-
-    def on_event(self, event: Any) -> None:
-        from schemathesis.engine import events
-
-        if isinstance(event, events.ScenarioFinished | events.FuzzScenarioFinished):
-            self._scenario(event)
-        elif isinstance(event, events.NonFatalError):
-            message = event.info.format(base_url_is_set=True)
-            self.errors.append(Result(self.api, self.level, f"{event.label} :: error", "failed", message))
-        elif isinstance(event, events.FatalError):
-            self.errors.append(Result(self.api, self.level, "schemathesis", "failed", repr(event.exception)))
-        elif isinstance(event, events.PhaseFinished) and self.level == "stateful":
-            reason = event.phase.skip_reason
-            if reason is not None and event.phase.name.value == "stateful":
-                self.skips["Stateful links"] = f"stateful phase skipped: {reason.value}"
-
-    def _scenario(self, event: Any) -> None:
-        recorder = event.recorder
-        if getattr(event, "skip_reason", None) and not recorder.checks:
-            self.skips.setdefault(recorder.label, event.skip_reason)
-        for case_id, checks in recorder.checks.items():
-            node = recorder.cases.get(case_id)
-            label = node.value.operation.label if node is not None else recorder.label
-            for check in checks:
-                key = (label, check.name)
-                if check.failure_info is None:
-                    self.passed[key] = self.passed.get(key, 0) + 1
-                    continue
-                failure = check.failure_info.failure
-                seen = self.failures.setdefault(key, {})
-                signature = f"{failure.code} {failure.title}"
-                if signature not in seen and len(seen) < 3:
-                    seen[signature] = _describe(failure, check.failure_info.code_sample, recorder, case_id)
-
-    def results(self) -> list[Result]:
-        seconds = time.perf_counter() - self.started
-        keys = sorted(set(self.passed) | set(self.failures))
-        out = []
-        for label, check in keys:
-            source = CHECK_SOURCES.get(check, f"Schemathesis check {check}") + f"; specs/{self.api}.yaml"
-            name = f"{label} :: {check}"
-            if key_failures := self.failures.get((label, check)):
-                message = "\n\n".join(key_failures.values())
-                out.append(Result(self.api, self.level, name, "failed", message, source=source))
-            else:
-                out.append(Result(self.api, self.level, name, "passed", source=source))
-        tested = {label for label, _ in keys}
-        for label, reason in self.skips.items():
-            if label not in tested:
-                out.append(Result(self.api, self.level, label, "skipped", reason))
-        out.extend(self.errors)
-        for result in out:
-            result.seconds = seconds / max(len(out), 1)
-        return out
-
-
-def _describe(failure: Any, curl: str, recorder: Any, case_id: str) -> str:
-    """Rule broken, the response, and Schemathesis' curl reproduction (Authorization filtered)."""
-    response = recorder.find_response(case_id=failure.case_id or case_id)
-    lines = [f"[{failure.code}] {failure.title}"]
-    if failure.message:
-        lines.append(failure.message.strip())
-    if response is not None:
-        body = response.content[:1000].decode("utf-8", "replace") if response.content else ""
-        ctype = (response.headers.get("content-type") or [""])[0]
-        lines.append(f"Response: {response.status_code} {ctype}\n    {body}")
-    lines.append(f"Reproduce: {curl}")
-    return "\n".join(lines)
 
 
 class _Reporters:

@@ -13,10 +13,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from contracts.conformance import Collector, SchemathesisSettings, operations, schemathesis_config, spec_for_target
-from contracts.report import Result, mask, summary, write_junit
-from contracts.target import Credentials, Target
-from contracts.verify import VerifyOptions, VerifyRun, open_target, ordered
+from contracts.collector import Collector
+from contracts.conformance import SchemathesisSettings, operations, schemathesis_config, spec_for_target
+from contracts.report import Result, graded, mask, summary, write_junit
+from contracts.target import DEFAULT_RANDOM_SEED, Credentials, Target
+from contracts.verify import VerifyOptions, VerifyRun, open_target, ordered, preflight
 
 if TYPE_CHECKING:
     from _collections_abc import dict_items
@@ -31,11 +32,12 @@ class FuzzOptions:
     credentials: Credentials | None = None
     profile: str = "default"
     duration: int = 60
-    seed: int | None = None
+    random_seed: int = DEFAULT_RANDOM_SEED
     workers: int = 1
+    strict: bool = False
     report: str | None = None
     #: Stop an API's campaign after this many failing scenarios (Schemathesis ``max-failures``);
-    #: with a fixed ``seed`` the campaign then ends at the same scenario however fast the machine is.
+    #: with a fixed ``random_seed`` the campaign then ends at the same scenario however fast the machine is.
     max_failures: int | None = None
 
 
@@ -47,13 +49,16 @@ def fuzz(options: FuzzOptions, out: Callable[[str], None] = print) -> VerifyRun:
         apis=options.apis, base_url=options.base_url, credentials=options.credentials, profile=options.profile
     )
     with open_target(target_options) as (target, reset):
+        preflight(target, options.apis)
         out(f"idsync fuzz: {target.root}, {options.duration}s per API")
+        out(f"random seed: {options.random_seed} (repeat this run with --random-seed {options.random_seed})")
+        secrets = [] if target.credentials.public else target.credentials.secrets()
         for api in ordered(options.apis):
             reset()
             began = time.perf_counter()
-            results = fuzz_api(api, target, options)
+            results = [graded(r, strict=options.strict) for r in fuzz_api(api, target, options)]
             for result in results:
-                result.message = mask(result.message, target.credentials.secrets() if options.base_url else [])
+                result.message = mask(result.message, secrets)
             failed = sum(r.failed for r in results)
             out(f"  {api:10} fuzz {len(results):4} checks, {failed} failed ({time.perf_counter() - began:.1f}s)")
             run.results.extend(results)
@@ -82,9 +87,9 @@ def fuzz_api(api: str, target: Target, options: FuzzOptions) -> list[Result]:
     extra: dict[str, Any] = {"continue-on-failure": True}
     if options.max_failures is not None:
         extra["max-failures"] = options.max_failures
-    settings = SchemathesisSettings(seed=options.seed, workers=options.workers, extra=extra)
+    settings = SchemathesisSettings(seed=options.random_seed, workers=options.workers, extra=extra)
     schema = schemathesis.openapi.from_dict(spec, config=schemathesis_config(api, spec, target, ("fuzzing",), settings))
-    collector = Collector(api, "fuzz")
+    collector = Collector(api, "fuzz", target)
     with _derived_cases_tolerated():
         for event in from_schema(schema).fuzz(FuzzConfig(max_time=options.duration)):
             collector.on_event(event)

@@ -3,6 +3,8 @@
 Built per API from its spec, so each vendor gets them without writing anything:
 ``malformed_json_is_client_error`` and ``missing_credentials_rejected``. Both only send
 requests a correct server refuses, so they are safe against a real vendor and need no admin API.
+They read the spec as the target serves it (``spec_for_target``): a SCIM server rooted at one
+base URL is probed at ``<base>/Users``, never at the mock's own ``/scim/{tenant}/v2`` paths.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from contracts.conformance import operations
+from contracts.conformance import operations, spec_for_target
 from contracts.scenario import Contract, require, skip
 from contracts.target import Target
 
@@ -35,7 +37,7 @@ def _bind(
     func: Callable[[Target, str, dict[str, Any]], None], api: str, spec: dict[str, Any]
 ) -> Callable[[Target], None]:
     def check(target: Target) -> None:
-        func(target, api, spec)
+        func(target, api, spec_for_target(api, spec, target))
 
     check.__name__ = func.__name__
     check.__doc__ = func.__doc__
@@ -60,25 +62,37 @@ def malformed_json_is_client_error(target: Target, api: str, spec: dict[str, Any
         )
 
 
+def secured_reads(spec: dict[str, Any], target: Target, api: str) -> list[str]:
+    """URLs of the spec's secured GET operations, those without ids first.
+
+    A rooted SCIM spec's ``/`` (the service provider root, RFC 7644 §3.4.2.1) is the base URL
+    itself, without a trailing slash.
+    """
+    secured = [(p, op) for m, p, op in operations(spec) if m == "GET" and _secured(op, spec)]
+    secured.sort(key=lambda item: len(re.findall(r"\{(?![^}]*tenant)", item[0], flags=re.IGNORECASE)))
+    base = target.base_url(api).rstrip("/") + _server_path(spec)
+    return [base + ("" if path == "/" else _fill(path, op, spec, target)) for path, op in secured]
+
+
 def missing_credentials_rejected(target: Target, api: str, spec: dict[str, Any]) -> None:
     """A request without credentials to a secured operation gets 401 (or 403), never the resource."""
-    secured = [(m, p, op) for m, p, op in operations(spec) if m == "GET" and _secured(op, spec)]
-    secured.sort(key=lambda item: "{" in item[1])  # operations without path parameters first
-    if not secured:
+    reads = secured_reads(spec, target, api)
+    if not reads:
         skip("the spec has no secured GET operation")
-    base = _server_path(spec)
-    import httpx
-
-    with httpx.Client(base_url=target.base_url(api), timeout=30, event_hooks=target.client(api).event_hooks) as bare:
-        for _method, path, op in secured[:3]:
-            response = bare.get(base + _fill(path, op, spec, target))
-            if response.status_code == 404 and "{" in path:
-                continue  # the probe id does not exist; inconclusive, try the next operation
+    conclusive = 0
+    with target.http(target.base_url(api)) as bare:
+        for url in reads[:3]:
+            response = bare.get(url)
+            if response.status_code == 404:
+                continue  # no such resource (a probe id, an optional endpoint): inconclusive, try the next
+            conclusive += 1
             require(
                 response.status_code in (401, 403),
-                f"GET {path} without credentials must be refused with 401/403, got {response.status_code}",
+                f"GET {url} without credentials must be refused with 401/403, got {response.status_code}",
                 "RFC 9110 §11.6.1, §15.5.2; RFC 6750 §3.1",
             )
+    if not conclusive:
+        skip("every secured GET tried answered 404 without credentials: nothing to conclude")
 
 
 def _server_path(spec: dict[str, Any]) -> str:

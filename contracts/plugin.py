@@ -18,12 +18,34 @@ from contracts.admin import Admin
 ADMIN_TOKEN_ENV = "IDSYNC_ADMIN_TOKEN"
 
 
+#: ``idsync verify``'s credential options, as ``--idsync-<option>`` (the same environment variables apply).
+CREDENTIAL_OPTIONS = {
+    "bearer": "bearer-token",
+    "basic_user": "basic-user",
+    "basic_password": "basic-password",
+    "authentik_token": "authentik-token",
+    "vcf_username": "vcf-username",
+    "vcf_password": "vcf-password",
+    "scim_tenant": "scim-tenant",
+}
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
+    from contracts.scenario import LEVELS
+    from contracts.target import DEFAULT_RANDOM_SEED, ENV
+    from contracts.verify import DEFAULT_MAX_EXAMPLES
+
     group = parser.getgroup("idsync")
     group.addoption(
         "--idsync-target", default=None, help="base URL of a running server to test instead of the embedded mock"
     )
     group.addoption("--idsync-api", default=None, help="restrict the packaged contract suite to this API")
+    group.addoption("--idsync-level", action="append", choices=LEVELS, help="only these levels (repeatable)")
+    group.addoption("--idsync-random-seed", type=int, default=DEFAULT_RANDOM_SEED, help="seed of the generated cases")
+    group.addoption("--idsync-max-examples", type=int, default=DEFAULT_MAX_EXAMPLES, help="examples per operation")
+    group.addoption("--idsync-strict", action="store_true", help="fail on SHOULD deviations too")
+    for key, option in CREDENTIAL_OPTIONS.items():
+        group.addoption(f"--idsync-{option}", default=None, help=f"as idsync verify --{option} (env {ENV[key]})")
 
 
 @pytest.fixture(scope="session")
@@ -42,10 +64,8 @@ def idsync_server(request: pytest.FixtureRequest) -> Iterator[str]:
 
 @pytest.fixture
 def idsync_url(idsync_server: str, idsync_admin: Admin) -> str:
-    """Base URL of the live server, reset to its seeded state for this test."""
-    idsync_admin.reset()
-    idsync_admin.clear_faults()
-    idsync_admin.clear_journal()
+    """Base URL of the live server, reset to its seeded state, no fault rules and an empty journal."""
+    idsync_admin.reset_all()
     return idsync_server
 
 
@@ -83,15 +103,28 @@ def idsync_client(idsync_app: Any) -> Iterator[Any]:
 def target(request: pytest.FixtureRequest, idsync_server: str) -> Iterator[Any]:
     """A :class:`contracts.target.Target` for the packaged contract suite (``contracts.suite``).
 
-    ``--idsync-target URL``: that server, credentials from the environment
-    (``contracts.target.ENV``), the admin API only if it is an idsync mock. Without it: the
-    embedded mock served by :func:`idsync_server`, with the default seed's credentials.
+    ``--idsync-target URL``: that server, credentials from the ``--idsync-<credential>`` options
+    over the environment (``contracts.target.ENV``), as ``idsync verify`` takes them; the admin
+    API only if it is an idsync mock (which, given no credential, is spoken to with the default
+    seed's public ones). Without it: the embedded mock served by :func:`idsync_server`. The
+    preflight of ``idsync verify`` runs first: a target that refuses the credentials ends the
+    session with that one line (exit status 2).
     """
+    from contracts.preflight import PreflightError
     from contracts.target import Credentials, Target
+    from contracts.verify import preflight
 
-    remote = request.config.getoption("--idsync-target")
-    api = request.config.getoption("--idsync-api")
-    credentials = Credentials.from_env() if remote else Credentials.embedded()
+    config = request.config
+    remote = config.getoption("--idsync-target")
+    api = config.getoption("--idsync-api")
+    given = {key: config.getoption(f"--idsync-{option}") for key, option in CREDENTIAL_OPTIONS.items()}
+    credentials = Credentials.from_env(**given) if remote else Credentials.embedded()
     made = Target.discover(idsync_server, credentials, [api] if api else None)
+    made.random_seed = config.getoption("--idsync-random-seed")
+    try:
+        preflight(made, [api] if api else list(made.base_urls))
+    except PreflightError as exc:
+        made.close()
+        pytest.exit(f"idsync: {exc}", returncode=2)
     yield made
     made.close()

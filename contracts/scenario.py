@@ -7,14 +7,22 @@ runs them against the embedded mock; a check that needs set-up the public API ca
 vendor with that reason (docs/style.md rules 8-10).
 
 A check fails by raising ``AssertionError`` whose message names the rule and its source; use
-:func:`require` for that.
+:func:`require` for that. Every contract and every ``require`` carries a requirement level (RFC
+2119): a broken MUST fails the run, a broken SHOULD is a warning (``--strict`` fails it). A
+contract's level is the default of its ``require`` calls; :func:`should` records a SHOULD
+deviation and lets the contract go on to its MUST checks. Where a source allows alternatives
+(PATCH answers 200 *or* 204) the contract accepts every one of them: MAY is never a check.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from contracts.report import Requirement
 
 if TYPE_CHECKING:
     from contracts.target import Target
@@ -33,13 +41,19 @@ class Contract:
     check: Callable[[Target], None]
     needs: tuple[str, ...] = ()
     description: str = ""
+    requirement: Requirement = Requirement.MUST
 
 
 REGISTRY: list[Contract] = []
 
 
 def contract(
-    api: str, *, level: str, source: str, needs: tuple[str, ...] = ()
+    api: str,
+    *,
+    level: str,
+    source: str,
+    needs: tuple[str, ...] = (),
+    requirement: Requirement = Requirement.MUST,
 ) -> Callable[[Callable[[Target], None]], Callable[[Target], None]]:
     """Register ``func`` as a contract of ``api``; its docstring's first line describes the rule."""
     if level not in LEVELS:
@@ -47,20 +61,29 @@ def contract(
 
     def register(func: Callable[[Target], None]) -> Callable[[Target], None]:
         doc = (func.__doc__ or func.__name__).strip().splitlines()[0]
-        REGISTRY.append(Contract(api, func.__name__, level, source, func, needs, doc))
+        REGISTRY.append(Contract(api, func.__name__, level, source, func, needs, doc, requirement))
         return func
 
     return register
 
 
 class ContractViolation(AssertionError):
-    """A MUST broken by the target: the rule, its source, and the evidence."""
+    """A rule broken by the target: the rule, its source, its level (None: the contract's) and the evidence."""
 
-    def __init__(self, rule: str, source: str, evidence: str = "") -> None:
+    def __init__(self, rule: str, source: str, evidence: str = "", requirement: Requirement | None = None) -> None:
         super().__init__(f"{rule} [{source}]" + (f"\n{evidence}" if evidence else ""))
         self.rule = rule
         self.source = source
         self.evidence = evidence
+        self.requirement = requirement
+        #: The request that showed the deviation, set by ``run_contract`` (``contracts.evidence.Exchange``).
+        self.exchange: object | None = None
+
+
+#: SHOULD deviations of the running contract and how to get its last exchange; None outside ``run_contract``.
+_DEVIATIONS: ContextVar[tuple[list[ContractViolation], Callable[[], Any]] | None] = ContextVar(
+    "deviations", default=None
+)
 
 
 class ContractSkipped(Exception):
@@ -72,21 +95,40 @@ def skip(reason: str) -> None:
     raise ContractSkipped(reason)
 
 
-def require(condition: object, rule: str, source: str, evidence: str = "") -> None:
-    """Raise :class:`ContractViolation` unless ``condition`` holds."""
+def require(
+    condition: object, rule: str, source: str, evidence: str = "", requirement: Requirement | None = None
+) -> None:
+    """Raise :class:`ContractViolation` unless ``condition`` holds (at the contract's level unless given)."""
     if not condition:
-        raise ContractViolation(rule, source, evidence)
+        raise ContractViolation(rule, source, evidence, requirement)
 
 
-@dataclass
-class Outcome:
-    """Result of running one contract."""
+def should(condition: object, rule: str, source: str, evidence: str = "") -> None:
+    """A SHOULD: record a deviation and go on (``run_contract`` reports it as a warning).
 
-    contract: Contract
-    status: str  # "passed" | "failed" | "skipped"
-    message: str = ""
-    seconds: float = 0.0
-    extra: dict[str, str] = field(default_factory=dict)
+    Outside ``run_contract`` (a test calling the contract directly) a deviation is raised, so
+    the mock's own tests hold it to every SHOULD.
+    """
+    if condition:
+        return
+    deviation = ContractViolation(rule, source, evidence, Requirement.SHOULD)
+    running = _DEVIATIONS.get()
+    if running is None:
+        raise deviation
+    collected, last_exchange = running
+    deviation.exchange = last_exchange()
+    collected.append(deviation)
+
+
+@contextmanager
+def collecting_deviations(last_exchange: Callable[[], Any]) -> Iterator[list[ContractViolation]]:
+    """Collect the :func:`should` deviations of the contract run inside, each with ``last_exchange()``."""
+    collected: list[ContractViolation] = []
+    token = _DEVIATIONS.set((collected, last_exchange))
+    try:
+        yield collected
+    finally:
+        _DEVIATIONS.reset(token)
 
 
 def contracts_for(api: str) -> list[Contract]:

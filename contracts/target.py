@@ -5,8 +5,9 @@ URL: an idsync mock answers ``GET /`` with its index (each API's base path, and 
 so set-up contracts can run); anything else is a real vendor, reached at that URL with
 credentials from options or environment variables (``ENV``) and no admin API.
 
-Every request made through :meth:`Target.client` is recorded (``Target.exchanges``), so a
-failing contract can show the request, the response and a curl line (credentials masked).
+Every request made through :meth:`Target.client` or :meth:`Target.http` is recorded
+(``Target.exchanges``), so a failing contract can show the request, the response and a curl
+line (``contracts.evidence``: credentials masked, or named by their environment variable).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 import httpx
 
 from contracts.admin import Admin
+from contracts.evidence import MASK, Exchange, Reproduction, masked
 
 #: Environment variables holding credentials for a remote target (never printed).
 ENV = {
@@ -47,7 +49,8 @@ EMBEDDED_PREFIX = {
 
 #: APIs that authenticate with HTTP basic (RFC 7617) rather than a bearer token.
 BASIC_APIS = ("resolution",)
-MASK = "***"
+#: The fixed seed of Schemathesis and Hypothesis when none is given (``--random-seed``).
+DEFAULT_RANDOM_SEED = 20261123
 
 
 @dataclass
@@ -63,6 +66,8 @@ class Credentials:
     vcf_username: str | None = None
     vcf_password: str | None = None
     scim_tenant: str = "default"
+    #: The default seed's credentials, printed in the README: shown as they are in curl lines.
+    public: bool = False
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Credentials:
@@ -80,7 +85,12 @@ class Credentials:
     def embedded(cls) -> Credentials:
         """The default seed's credentials (mockserver/data/default-seed.yaml)."""
         return cls(bearer="idsync-token", basic_user="admin", basic_password="admin", vcf_username="admin",
-                   vcf_password="admin")  # fmt: skip
+                   vcf_password="admin", public=True)  # fmt: skip
+
+    def given(self) -> bool:
+        """Whether any credential is set (the tenant name is none)."""
+        secrets = (self.bearer, self.basic_user, self.basic_password, self.authentik_token, self.vcf_username)
+        return any(value is not None for value in secrets)
 
     def secrets(self) -> list[str]:
         """Every secret value held, for masking in reports."""
@@ -89,55 +99,6 @@ class Credentials:
     def __repr__(self) -> str:  # never leak secrets into logs or reports
         bearer = MASK if self.bearer else None
         return f"Credentials(bearer={bearer}, basic_user={self.basic_user!r}, scim_tenant={self.scim_tenant!r})"
-
-
-@dataclass
-class Exchange:
-    """One request/response made through :meth:`Target.client`."""
-
-    method: str
-    url: str
-    request_headers: dict[str, str]
-    request_body: str
-    status: int | None = None
-    response_headers: dict[str, str] = field(default_factory=dict)
-    response_body: str = ""
-
-    def curl(self) -> str:
-        """A shell command reproducing the request (the Authorization value masked)."""
-        parts = ["curl", "-X", self.method]
-        for key, value in _telling(self.request_headers).items():
-            parts += ["-H", f"{key}: {value}"]
-        if self.request_body:
-            parts += ["-d", self.request_body]
-        parts.append(self.url)
-        return " ".join(shlex.quote(p) for p in parts)
-
-    def format(self, limit: int = 2000) -> str:
-        """Request, response and curl as text for a failure report."""
-        req_headers = "".join(f"\n    {k}: {v}" for k, v in _telling(self.request_headers).items())
-        resp_headers = "".join(f"\n    {k}: {v}" for k, v in _telling(self.response_headers).items())
-        return (
-            f"Request:  {self.method} {self.url}{req_headers}"
-            + (f"\n    {self.request_body[:limit]}" if self.request_body else "")
-            + f"\nResponse: {self.status}{resp_headers}"
-            + (f"\n    {self.response_body[:limit]}" if self.response_body else "")
-            + f"\nReproduce: {self.curl()}"
-        )
-
-
-#: Headers every HTTP client or server adds; they say nothing about a contract failure.
-ROUTINE_HEADERS = frozenset(
-    {"host", "accept", "accept-encoding", "connection", "user-agent", "content-length", "date", "server"}
-)
-
-
-def _telling(headers: dict[str, str]) -> dict[str, str]:
-    return {k: v for k, v in headers.items() if k.lower() not in ROUTINE_HEADERS}
-
-
-def _masked(headers: httpx.Headers) -> dict[str, str]:
-    return {k: (f"{v.split(' ', 1)[0]} {MASK}" if k.lower() == "authorization" else v) for k, v in headers.items()}
 
 
 @dataclass
@@ -152,6 +113,10 @@ class Target:
     _clients: dict[str, httpx.Client] = field(default_factory=dict, repr=False)
     exchanges: deque[Exchange] = field(default_factory=lambda: deque(maxlen=20), repr=False)
     _vcf_token: str | None = field(default=None, repr=False)
+    #: How curl lines reach this target (the embedded mock: ``idsync serve`` on its default port).
+    reproduction: Reproduction = field(default_factory=Reproduction)
+    #: Seed of the Hypothesis properties inside contracts (``--random-seed``).
+    random_seed: int = DEFAULT_RANDOM_SEED
 
     def base_url(self, api: str) -> str:
         """Base URL the API's spec paths are appended to (``http://h:p/sift``)."""
@@ -185,18 +150,37 @@ class Target:
     def client(self, api: str) -> httpx.Client:
         """An ``httpx.Client`` with the API's base URL and auth headers (cached per API)."""
         if api not in self._clients:
-            hooks: dict[str, list[Callable[..., Any]]] = {
-                "request": [self._on_request],
-                "response": [self._on_response],
-            }
-            self._clients[api] = httpx.Client(
-                base_url=self.base_url(api), headers=self.auth_headers(api), timeout=30, event_hooks=hooks
-            )
+            self._clients[api] = self.http(self.base_url(api), self.auth_headers(api))
         return self._clients[api]
+
+    def http(self, base_url: str, headers: dict[str, str] | None = None) -> httpx.Client:
+        """A recording ``httpx.Client`` on ``base_url`` (a contract's own token or base); the caller closes it."""
+        hooks: dict[str, list[Callable[..., Any]]] = {"request": [self._on_request], "response": [self._on_response]}
+        return httpx.Client(base_url=base_url, headers=headers or {}, timeout=30, event_hooks=hooks)
 
     def _on_request(self, request: httpx.Request) -> None:
         body = request.content.decode("utf-8", "replace") if request.content else ""
-        self.exchanges.append(Exchange(request.method, str(request.url), _masked(request.headers), body))
+        auth = self.curl_auth(request.headers.get("authorization"))
+        made = Exchange(request.method, str(request.url), masked(dict(request.headers)), body, auth=auth)
+        made.reproduction = self.reproduction
+        self.exchanges.append(made)
+
+    def curl_auth(self, authorization: str | None) -> str:
+        """The curl fragment sending ``authorization``: public defaults as they are, the user's
+        credentials by their environment variable, anything the run obtained itself masked."""
+        if not authorization:
+            return ""
+        if self.credentials.public:
+            return "-H " + shlex.quote(f"Authorization: {authorization}")
+        creds = self.credentials
+        scheme, _, value = authorization.partition(" ")
+        basic = _b64(f"{creds.basic_user}:{creds.basic_password or ''}")
+        if scheme.lower() == "basic" and creds.basic_user is not None and value == basic:
+            return f'-u "${ENV["basic_user"]}:${ENV["basic_password"]}"'
+        for key in ("bearer", "authentik_token"):
+            if value and value == getattr(creds, key):
+                return f'-H "Authorization: Bearer ${ENV[key]}"'
+        return "-H " + shlex.quote(f"Authorization: {scheme} {MASK}")
 
     def _on_response(self, response: httpx.Response) -> None:
         response.read()
@@ -236,12 +220,18 @@ class Target:
         """An idsync mock (its ``GET /`` index names every API) or, else, a real vendor at ``url``.
 
         For a real vendor ``url`` is the base every API in ``apis`` is reached at (the spec's
-        ``servers`` path is appended), and there is no admin API.
+        ``servers`` path is appended), and there is no admin API. An idsync mock given no
+        credential at all is spoken to with the default seed's public ones (README "Credentials
+        of the default seed"), so ``idsync verify --base-url`` of an ``idsync serve`` needs none.
         """
         url = url.rstrip("/")
         index = _idsync_index(url)
         if index is None:
             return cls.for_url(url, credentials, admin=False, base_urls={api: url for api in apis or []})
+        if not credentials.given():
+            tenant = credentials.scim_tenant
+            credentials = Credentials.embedded()
+            credentials.scim_tenant = tenant
         from mockserver.apis.registry import by_name
         from mockserver.app import spec_base_path
         from mockserver.specs import load_spec

@@ -7,6 +7,11 @@ and fuzzing phases, positive and negative data, all built-in checks), ``stateful
 (``contracts.generic``). A contract that needs the admin API is SKIPPED, with its reason,
 against a target without one. State is reset before every Schemathesis run and every contract
 when the target is an idsync mock.
+
+Before any level runs, ``contracts.preflight`` checks that the target answers and accepts the
+credentials. Every check has a requirement level: a broken MUST fails the run, a broken SHOULD
+is a warning unless ``strict`` (``contracts.report.graded``). Schemathesis and the Hypothesis
+properties inside contracts draw from one fixed ``random_seed``, printed, so a run repeats.
 """
 
 from __future__ import annotations
@@ -21,14 +26,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from contracts.conformance import SchemathesisSettings, check_spec, run_schemathesis
+from contracts.conformance import SchemathesisSettings, check_spec, run_schemathesis, spec_for_target
+from contracts.evidence import Exchange, Reproduction
 from contracts.generic import generic_contracts
-from contracts.report import Result, mask, summary, write_junit
-from contracts.scenario import LEVELS, Contract, ContractSkipped, ContractViolation, contracts_for
-from contracts.target import Credentials, Target
+from contracts.preflight import credentials_accepted, reachable
+from contracts.report import Requirement, Result, graded, mask, summary, write_junit
+from contracts.scenario import (
+    LEVELS,
+    Contract,
+    ContractSkipped,
+    ContractViolation,
+    collecting_deviations,
+    contracts_for,
+)
+from contracts.target import DEFAULT_RANDOM_SEED, Credentials, Target
 
 #: Chosen so ``idsync verify --api all`` on the embedded mock stays well under 5 minutes on 2 cores.
 DEFAULT_MAX_EXAMPLES = 10
+#: The port ``idsync serve`` listens on by default: where a failure on the embedded mock is reproduced.
+SERVE_PORT = 8080
 NEEDS_REASONS = {
     "admin": "needs the idsync admin API (seed, reset, clock) to arrange state; a real vendor has none",
 }
@@ -45,8 +61,9 @@ class VerifyOptions:
     levels: Sequence[str] = LEVELS
     contracts: Sequence[str] | None = None
     max_examples: int = DEFAULT_MAX_EXAMPLES
-    seed: int | None = None
+    random_seed: int = DEFAULT_RANDOM_SEED
     workers: int = 1
+    strict: bool = False
     report: str | None = None
     st_report_dir: str | None = None
     verbose: bool = False
@@ -79,16 +96,24 @@ def ordered(apis: Sequence[str]) -> list[str]:
 
 
 def verify(options: VerifyOptions, out: Callable[[str], None] = print) -> VerifyRun:
-    """Run the requested levels for every API and print the summary; write JUnit if asked."""
+    """Run the requested levels for every API and print the summary; write JUnit if asked.
+
+    Raises ``contracts.preflight.PreflightError`` when the target does not answer or refuses
+    the credentials (nothing else has run then).
+    """
     started = time.perf_counter()
     run = VerifyRun()
     with open_target(options) as (target, reset):
-        secrets = target.credentials.secrets() if options.base_url else []  # the seed's are public
+        secrets = [] if target.credentials.public else target.credentials.secrets()
+        preflight(target, options.apis)
         out(f"idsync verify: {target.root} ({'idsync mock' if target.admin else 'no admin API'})")
+        out(f"random seed: {options.random_seed} (repeat this run with --random-seed {options.random_seed})")
+        if target.credentials.public and options.base_url:
+            out("credentials: none given; an idsync mock: the default seed's public credentials")
         for api in ordered(options.apis):
             for result in verify_api(api, target, reset, options, out):
                 result.message = mask(result.message, secrets)
-                run.results.append(result)
+                run.results.append(graded(result, strict=options.strict))
     run.seconds = time.perf_counter() - started
     out("")
     out(summary(run.results, verbose=options.verbose))
@@ -99,19 +124,30 @@ def verify(options: VerifyOptions, out: Callable[[str], None] = print) -> Verify
     return run
 
 
+def preflight(target: Target, apis: Sequence[str]) -> None:
+    """Every API accepts the credentials (``contracts.preflight``); raises ``PreflightError``."""
+    for api in ordered(apis):
+        credentials_accepted(target, api, spec_for_target(api, _spec(api), target))
+
+
+def _spec(api: str) -> dict[str, Any]:
+    from mockserver.apis.registry import by_name
+    from mockserver.specs import load_spec
+
+    return load_spec(by_name(api).spec)
+
+
 def verify_api(
     api: str, target: Target, reset: Callable[[], None], options: VerifyOptions, out: Callable[[str], None]
 ) -> Iterator[Result]:
     """Every requested level of one API, in order."""
     from mockserver.apis.registry import by_name
-    from mockserver.specs import load_spec
 
-    mount = by_name(api)
-    spec = load_spec(mount.spec)
+    spec = _spec(api)
     contracts_for(api)  # imports contracts/suites/<api>.py first: it may register Schemathesis formats or checks
     settings = SchemathesisSettings(
         max_examples=options.max_examples,
-        seed=options.seed,
+        seed=options.random_seed,
         workers=options.workers,
         report_dir=Path(options.st_report_dir) if options.st_report_dir else None,
     )
@@ -120,7 +156,7 @@ def verify_api(
             continue
         began = time.perf_counter()
         if level == "spec":
-            results = check_spec(api, spec, mount.spec)
+            results = check_spec(api, spec, by_name(api).spec)
         elif level in ("conformance", "stateful"):
             reset()
             results = run_schemathesis(api, spec, target, level=level, settings=settings)
@@ -128,11 +164,13 @@ def verify_api(
             chosen = [c for c in all_contracts(api, spec) if c.level == level]
             if options.contracts is not None:
                 chosen = [c for c in chosen if c.name in options.contracts]
-            results = [run_contract(c, target, reset) for c in chosen]
-        failed = sum(r.failed for r in results)
+            results = [r for c in chosen for r in run_contract(c, target, reset)]
         if not results:
             continue
-        out(f"  {api:10} {level:12} {len(results):4} checks, {failed} failed ({time.perf_counter() - began:.1f}s)")
+        graded_now = [graded(copy.copy(r), strict=options.strict) for r in results]
+        failed, warned = sum(r.failed for r in graded_now), sum(r.status == "warned" for r in graded_now)
+        seconds = time.perf_counter() - began
+        out(f"  {api:10} {level:12} {len(results):4} checks, {failed} failed, {warned} warned ({seconds:.1f}s)")
         yield from results
 
 
@@ -141,44 +179,80 @@ def all_contracts(api: str, spec: dict[str, Any]) -> list[Contract]:
     return contracts_for(api) + generic_contracts(api, spec)
 
 
-def run_contract(contract: Contract, target: Target, reset: Callable[[], None]) -> Result:
-    """Run one contract; a violation carries the last request/response and a curl line."""
-    result = Result(contract.api, contract.level, contract.name, "passed", source=contract.source)
+def contract_names(apis: Sequence[str]) -> list[str]:
+    """Names of the semantic and scenario contracts of ``apis`` (what ``--contract`` accepts)."""
+    return sorted({c.name for api in apis for c in all_contracts(api, _spec(api))})
+
+
+def run_contract(contract: Contract, target: Target, reset: Callable[[], None]) -> list[Result]:
+    """Run one contract: its own result, then one warning result per SHOULD deviation it recorded.
+
+    A violation carries the request and response that showed it and a curl line.
+    """
+    result = Result(
+        contract.api, contract.level, contract.name, "passed", source=contract.source, requirement=contract.requirement
+    )
     missing = [need for need in contract.needs if need == "admin" and target.admin is None]
     if missing:
         result.status = "skipped"
         result.message = NEEDS_REASONS.get(missing[0], f"needs {missing[0]}")
-        return result
+        return [result]
     began = time.perf_counter()
     target.exchanges.clear()
-    try:
-        reset()
-        contract.check(target)
-    except ContractSkipped as exc:
-        result.status, result.message = "skipped", str(exc)
-    except ContractViolation as exc:
-        result.status, result.message = "failed", _with_exchange(f"{exc.rule}\n{exc.evidence}".strip(), target)
-        result.source = exc.source or contract.source
-    except AssertionError as exc:
-        result.status, result.message = "failed", _with_exchange(str(exc) or contract.description, target)
-    except Exception as exc:  # a crash in the check or the target: still a failure, with its trace
-        trace = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-        result.status, result.message = "failed", _with_exchange(f"contract raised {trace}", target)
+    with collecting_deviations(target.last_exchange) as deviations:
+        try:
+            reset()
+            contract.check(target)
+        except ContractSkipped as exc:
+            result.status, result.message = "skipped", str(exc)
+        except ContractViolation as exc:
+            exc.exchange = target.last_exchange()
+            _violated(result, exc, contract.requirement)
+        except AssertionError as exc:
+            _failed(result, str(exc) or contract.description, target.last_exchange())
+        except Exception as exc:  # a crash in the check or the target: still a failure, with its trace
+            trace = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+            _failed(result, f"contract raised {trace}", target.last_exchange())
     result.seconds = time.perf_counter() - began
-    return result
+    rules = {d.rule: [other for other in deviations if other.rule == d.rule] for d in deviations}
+    return [result, *(_deviation(contract, same) for same in rules.values())]
 
 
-def _with_exchange(message: str, target: Target) -> str:
-    last = target.last_exchange()
-    return f"{message}\n{last.format()}" if last else message
+def _violated(result: Result, violation: ContractViolation, default: Requirement) -> None:
+    exchange = violation.exchange if isinstance(violation.exchange, Exchange) else None
+    _failed(result, f"{violation.rule}\n{violation.evidence}".strip(), exchange)
+    result.rule = violation.rule
+    result.source = violation.source or result.source
+    result.requirement = violation.requirement or default
+
+
+def _failed(result: Result, message: str, exchange: Exchange | None) -> None:
+    result.status = "failed"
+    if not result.rule and message:
+        result.rule = message.splitlines()[0]
+    result.message = f"{message}\n{exchange.format()}" if exchange else message
+    result.evidence = [exchange] if exchange else []
+
+
+def _deviation(contract: Contract, same_rule: list[ContractViolation]) -> Result:
+    """The SHOULD deviations of one rule as one result, named after the contract and the rule."""
+    made = Result(contract.api, contract.level, f"{contract.name} :: {same_rule[0].rule}", "passed")
+    _violated(made, same_rule[0], Requirement.SHOULD)
+    for other in same_rule[1:]:
+        exchange = other.exchange if isinstance(other.exchange, Exchange) else None
+        made.message += "\n\n" + (f"{other.evidence}\n{exchange.format()}" if exchange else other.evidence)
+        made.evidence += [exchange] if exchange else []
+    return made
 
 
 @contextmanager
 def open_target(options: VerifyOptions) -> Iterator[tuple[Target, Callable[[], None]]]:
     """The target and a function restoring its seeded state (a no-op on a real vendor)."""
     if options.base_url:
+        reachable(options.base_url)
         creds = options.credentials or Credentials.from_env()
         target = Target.discover(options.base_url, creds, list(options.apis))
+        target.random_seed = options.random_seed
         try:
             yield target, (lambda: _admin_reset(target))
         finally:
@@ -190,10 +264,19 @@ def open_target(options: VerifyOptions) -> Iterator[tuple[Target, Callable[[], N
     app = embedded_app(options.profile)
     with LiveServer(app) as server:
         target = Target.for_url(server.url, options.credentials or Credentials.embedded(), admin=True)
+        target.random_seed = options.random_seed
+        target.reproduction = embedded_reproduction(server.url, options.profile)
         try:
             yield target, _runtime_reset(app.runtime)
         finally:
             target.close()
+
+
+def embedded_reproduction(url: str, profile: str) -> Reproduction:
+    """Curl lines of the embedded mock point at ``idsync serve`` with the same profile on its default port."""
+    shown = f"http://127.0.0.1:{SERVE_PORT}"
+    command = f"idsync serve --port {SERVE_PORT}" + (f" --profile {profile}" if profile != "default" else "")
+    return Reproduction(url.rstrip("/"), shown, f"(start the same mock first: {command}) ")
 
 
 def embedded_app(profile: str) -> Any:

@@ -27,11 +27,13 @@ from mockserver.domain.clock import Clock
 from mockserver.domain.world import World
 from mockserver.http.auth import wire_security
 from mockserver.http.errors import HANDLED, make_error_handler
-from mockserver.http.fastpath import middlewares, security_map, validator_map
+from mockserver.http.fastpath import middlewares
 from mockserver.http.faults_planted import PlantedHttpFaults
 from mockserver.http.lenient import LenientRequests
 from mockserver.http.middleware import IdsyncMiddleware
+from mockserver.http.prepared import security_map
 from mockserver.http.routing import MountedApi, Router
+from mockserver.http.validation import validator_map
 from mockserver.profiles import get_profile
 from mockserver.runtime import MAX_IMPORT_BYTES, Runtime
 from mockserver.seed import load_seed_file

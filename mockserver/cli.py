@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -26,6 +27,18 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--max-import-mb", type=int, default=512, help="largest state import or seed body, in MiB (default 512)"
     )
+    parser.add_argument(
+        "--admin-token",
+        default=os.environ.get("IDSYNC_ADMIN_TOKEN") or None,
+        help="the admin API's own bearer token (env IDSYNC_ADMIN_TOKEN; required with a non-loopback --host)",
+    )
+    parser.add_argument(
+        "--allow-outbound",
+        metavar="HOST[,HOST]",
+        action="append",
+        default=[],
+        help="hosts outbound pushes may reach besides loopback ('*': any; also the seed's outbound.allow)",
+    )
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -44,7 +57,19 @@ def serve(args: argparse.Namespace) -> int:
         validate_responses=args.validate_responses,
         log_level=args.log_level,
         max_import_bytes=args.max_import_mb * 1_048_576,
+        admin_token=args.admin_token,
+        allow_outbound=[h for value in args.allow_outbound for h in value.split(",") if h.strip()],
     )
+
+
+def _version() -> str:
+    """The installed distribution's version (pyproject.toml ``[project] version``)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("idsync")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -52,6 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="idsync", description="Mock server and contract tests for identity-sync APIs."
     )
+    parser.add_argument("--version", action="version", version=f"idsync {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     add_serve_arguments(sub.add_parser("serve", help="start the mock server"))
     given = list(sys.argv[1:] if argv is None else argv)

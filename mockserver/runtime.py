@@ -3,13 +3,17 @@
 Both are driven by the admin API (docs/design.md, "The admin API"); neither imports a web framework.
 Their path patterns are RE2 regular expressions (:func:`compile_pattern`): matching takes time
 linear in the path, whatever the pattern, so no pattern can stall the event loop.
+The journal never holds a credential (issue 12, point 2): ``Journal.record`` masks them
+(``mockserver.domain.secrets``) before anything is kept.
 """
 
 from __future__ import annotations
 
+import hmac
 import itertools
 import random
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
@@ -17,6 +21,7 @@ import re2
 
 from mockserver.domain.errors import BadRequest, NotFound
 from mockserver.domain.limits import MAX_FAULT_RULES, MAX_PATTERN_LENGTH, require_room
+from mockserver.domain.secrets import mask_headers, mask_query, mask_text, scrub
 from mockserver.domain.world import World
 
 FAULT_ACTIONS = ("latency", "status", "rate_limit", "close")
@@ -24,6 +29,12 @@ FAULT_ACTIONS = ("latency", "status", "rate_limit", "close")
 IMPORT_ROUTES = frozenset({("PUT", "/__admin/state"), ("POST", "/__admin/seed")})
 #: Default limit of those bodies; ``idsync serve --max-import-mb``.
 MAX_IMPORT_BYTES = 512 * 1_048_576
+#: How much of each request and answer body, and of the query string, the journal keeps.
+JOURNAL_BODY_LIMIT = 4096
+#: Bytes past the cut masked along with the kept part (longer than any credential the mock issues).
+MASK_SLACK = 2048
+#: How much of each header value the journal keeps.
+JOURNAL_HEADER_LIMIT = 1024
 
 
 class Pattern(Protocol):
@@ -73,6 +84,8 @@ class JournalEntry:
     duration_ms: float
     #: What the real vendor would have ignored or accepted only leniently (``BaseHandlers.note``).
     notes: list[str] = field(default_factory=list)
+    #: Request headers, credentials masked to their scheme (``Bearer ***``).
+    request_headers: dict[str, str] = field(default_factory=dict)
 
 
 class Journal:
@@ -84,10 +97,34 @@ class Journal:
         self._ids = itertools.count(1)
         self.enabled = True
 
-    def record(self, **fields: Any) -> None:
-        """Append an entry; the oldest falls off when the journal is full."""
-        if self.enabled:
-            self._entries.append(JournalEntry(id=next(self._ids), **fields))
+    def record(
+        self,
+        *,
+        query: str = "",
+        request_headers: Iterable[tuple[bytes, bytes]] = (),
+        request_body: bytes = b"",
+        response_body: bytes = b"",
+        secrets: Iterable[str] = (),
+        sealed: bool = False,
+        **fields: Any,
+    ) -> None:
+        """Append an entry, credentials masked: secret headers, query parameters and JSON members,
+        and every value in ``secrets`` (what the request carried) wherever it appears. ``sealed``
+        bodies (state exports, imports, seeds: every credential of the world) are not kept at all.
+        The oldest entry falls off when the journal is full."""
+        if not self.enabled:
+            return
+        secrets = set(secrets)
+        self._entries.append(
+            JournalEntry(
+                id=next(self._ids),
+                query=scrub(mask_query(query[: JOURNAL_BODY_LIMIT + MASK_SLACK]), secrets)[:JOURNAL_BODY_LIMIT],
+                request_headers={k: v[:JOURNAL_HEADER_LIMIT] for k, v in mask_headers(request_headers).items()},
+                request_body=_kept(request_body, secrets, sealed),
+                response_body=_kept(response_body, secrets, sealed),
+                **fields,
+            )
+        )
 
     def query(
         self,
@@ -113,6 +150,14 @@ class Journal:
     def clear(self) -> None:
         """Forget every entry."""
         self._entries.clear()
+
+
+def _kept(body: bytes, secrets: set[str], sealed: bool) -> str:
+    """What the journal keeps of a body: its first bytes as text, credentials masked."""
+    if sealed and body:
+        return f"<{len(body)} bytes not journaled: they hold credentials>"
+    # Masked before it is cut, so a secret straddling the cut leaves no visible prefix.
+    return mask_text(body[: JOURNAL_BODY_LIMIT + MASK_SLACK].decode("utf-8", "replace"), secrets)[:JOURNAL_BODY_LIMIT]
 
 
 @dataclass
@@ -214,6 +259,23 @@ class Runtime:
     max_body_bytes: int = 1_048_576
     #: Larger, separate limit of the two bodies that carry a whole world (``IMPORT_ROUTES``).
     max_import_bytes: int = MAX_IMPORT_BYTES
+    #: Seconds a request body may pause between chunks before the request gets 408 (nginx's
+    #: ``client_body_timeout`` idea; README "Limits").
+    body_timeout: float = 20.0
+    #: The admin API's own token given at start-up (``--admin-token`` / ``IDSYNC_ADMIN_TOKEN``);
+    #: it outranks the seed's ``credentials.admin_token`` and no seed can change it.
+    admin_token: str | None = None
+    #: Bound to a non-loopback address: the admin API then takes its admin token only, never
+    #: the shared API bearer tokens (README, "Serving on a network").
+    exposed: bool = False
+
+    def admin_token_ok(self, token: str) -> bool:
+        """Whether ``token`` opens the admin API: the admin token when one is set (start-up or
+        seed), else, on loopback only, any API bearer token."""
+        expected = self.admin_token or self.world.credentials.admin_token
+        if expected:
+            return hmac.compare_digest(token.encode(), expected.encode())
+        return not self.exposed and self.world.credentials.bearer_ok(token)
 
     def body_limit(self, method: str, path: str) -> int:
         """Largest body accepted for this request: a state import or a seed may be far larger

@@ -1,19 +1,37 @@
-"""Running the app under uvicorn: the CLI's ``serve`` and the test suite's live server."""
+"""Running the app under uvicorn: the CLI's ``serve`` and the test suite's live server.
+
+Both go through :func:`uvicorn_config`, which sets the connection limits (README, "Limits"), and
+``idsync serve`` refuses to listen off loopback without an admin token of its own (README,
+"Serving on a network"; OWASP ASVS V2: no shared default credential on an exposed admin API).
+"""
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import socket
+import sys
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import uvicorn
 
 from mockserver.app import create_app
+from mockserver.domain.context import Credentials
+from mockserver.domain.outbound import is_loopback
+from mockserver.domain.secrets import mask_query
+from mockserver.http.protocol import HEAD_TIMEOUT, MAX_HEAD_BYTES, guarded
 from mockserver.profiles import PROFILES
 from mockserver.runtime import MAX_IMPORT_BYTES
+
+#: Seconds an idle keep-alive connection stays open between requests (uvicorn's default, set
+#: explicitly; README "Limits").
+KEEP_ALIVE_TIMEOUT = 5
+#: The default seed's well-known credentials (README, "Credentials"); the banner prints only these.
+WELL_KNOWN = Credentials()
 
 
 def list_profiles() -> str:
@@ -33,8 +51,14 @@ def banner(base_url: str, app: Any) -> str:
     lines.append("")
     lines.append(f"  GET {base_url}/ lists them as JSON")
     user, password = next(iter(creds.basic.items()), ("-", "-"))
-    lines.append(f"  basic auth   {user}:{password}   (resolution, VCF POST /v1/tokens)")
-    lines.append(f"  bearer       {', '.join(creds.bearer)}   (Sift, authentik, StackSpot, admin)")
+    lines.append(
+        f"  basic auth   {user}:{_shown(password, WELL_KNOWN.basic.values())}   (resolution, VCF POST /v1/tokens)"
+    )
+    bearer = ", ".join(_shown(t, WELL_KNOWN.bearer) for t in creds.bearer)
+    admin = runtime.admin_token or creds.admin_token
+    lines.append(f"  bearer       {bearer}   (Sift, authentik, StackSpot{'' if admin else ', admin'})")
+    if admin:
+        lines.append("  admin API    its own bearer token (***, not printed)")
     for name in runtime.world.directories.names():
         lines.append(f"  SCIM tenant  {base_url}/scim/{name}/v2")
     lines.append("")
@@ -42,12 +66,85 @@ def banner(base_url: str, app: Any) -> str:
     return "\n".join(lines)
 
 
-def uvicorn_config(app: Any, **options: Any) -> uvicorn.Config:
+def _shown(secret: str, well_known: Any) -> str:
+    """A credential as the banner prints it: in clear only when the default seed documents it."""
+    return secret if secret in set(well_known) else "***"
+
+
+def uvicorn_config(
+    app: Any,
+    *,
+    http: str = "auto",
+    head_timeout: float = HEAD_TIMEOUT,
+    max_head_bytes: int = MAX_HEAD_BYTES,
+    **options: Any,
+) -> uvicorn.Config:
     """The one uvicorn configuration of ``idsync serve`` and the live test server.
 
-    Server-level limits and protocol choices belong here, so both entry points behave alike.
+    Server-level limits and protocol choices belong here, so both entry points behave alike:
+    ``http`` picks uvicorn's protocol (``auto``: httptools when installed, else h11), wrapped by
+    ``mockserver.http.protocol.guarded`` (request head size and time limits, errors below the
+    app in the vendor's body, the connection drop of the ``close`` fault); idle keep-alive
+    connections close after ``KEEP_ALIVE_TIMEOUT`` s; h11's own event limit equals the head
+    limit. ``limit_concurrency`` stays unset: uvicorn's plain-text 503 for it bypasses the app
+    (so no vendor body), and the head and keep-alive timeouts already bound idle connections.
     """
-    return uvicorn.Config(app, lifespan="off", **options)
+    _mask_access_log_queries()
+    protocol = guarded(_protocol_class(http), head_timeout=head_timeout, max_head_bytes=max_head_bytes)
+    options.setdefault("timeout_keep_alive", KEEP_ALIVE_TIMEOUT)
+    return uvicorn.Config(app, lifespan="off", http=protocol, h11_max_incomplete_event_size=max_head_bytes, **options)
+
+
+def _protocol_class(name: str) -> type:
+    if name == "h11":
+        from uvicorn.protocols.http.h11_impl import H11Protocol
+
+        return H11Protocol
+    if name == "httptools":
+        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+        return HttpToolsProtocol
+    from uvicorn.protocols.http.auto import AutoHTTPProtocol
+
+    return AutoHTTPProtocol
+
+
+class _MaskedQueries(logging.Filter):
+    """uvicorn's access log prints each request's path with its query: secret parameters masked."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) == 5 and isinstance(args[2], str) and "?" in args[2]:
+            path, _, query = args[2].partition("?")
+            record.args = (*args[:2], f"{path}?{mask_query(query)}", *args[3:])
+        return True
+
+
+_ACCESS_FILTER = _MaskedQueries()
+
+
+def _mask_access_log_queries() -> None:
+    logger = logging.getLogger("uvicorn.access")
+    if _ACCESS_FILTER not in logger.filters:
+        logger.addFilter(_ACCESS_FILTER)
+
+
+def network_refusal(host: str, admin_token: str | None, credentials: Credentials) -> str | None:
+    """Why the mock must not listen on ``host`` as configured, or None.
+
+    Off loopback the admin API (reset, seed, state export with every credential) needs a token of
+    its own, distinct from the API bearer tokens every client of the mock knows.
+    """
+    if is_loopback(host):
+        return None
+    if not admin_token:
+        return (
+            f"--host {host} exposes the admin API on the network: give it its own token with "
+            "--admin-token TOKEN, IDSYNC_ADMIN_TOKEN or the seed's credentials.admin_token"
+        )
+    if admin_token in credentials.bearer or admin_token in WELL_KNOWN.bearer:
+        return "the admin token must differ from the API bearer tokens when serving on a network"
+    return None
 
 
 def run(
@@ -60,8 +157,13 @@ def run(
     validate_responses: bool,
     log_level: str,
     max_import_bytes: int = MAX_IMPORT_BYTES,
+    admin_token: str | None = None,
+    allow_outbound: Sequence[str] = (),
 ) -> int:
-    """Serve until interrupted (uvicorn handles SIGINT/SIGTERM and shuts down cleanly)."""
+    """Serve until interrupted (uvicorn handles SIGINT/SIGTERM and shuts down cleanly).
+
+    Exits 2 without listening when ``host`` is not loopback and no admin token is set.
+    """
     app = create_app(
         seed,
         root_api=root_api,
@@ -69,6 +171,15 @@ def run(
         validate_responses=validate_responses,
         max_import_bytes=max_import_bytes,
     )
+    runtime = app.runtime
+    token = admin_token or runtime.world.credentials.admin_token
+    refusal = network_refusal(host, token, runtime.world.credentials)
+    if refusal:
+        print(f"idsync serve: {refusal}", file=sys.stderr, flush=True)
+        return 2
+    runtime.exposed = not is_loopback(host)
+    runtime.admin_token = token if (admin_token or runtime.exposed) else None
+    runtime.world.outbound.allow(allow_outbound)
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
@@ -95,6 +206,8 @@ class LiveServer:
     app: Any
     host: str = "127.0.0.1"
     port: int = 0
+    #: More :func:`uvicorn_config` options (tests shorten the limits with them).
+    options: dict[str, Any] = field(default_factory=dict)
     _server: uvicorn.Server | None = field(default=None, repr=False)
     _thread: threading.Thread | None = field(default=None, repr=False)
 
@@ -106,7 +219,7 @@ class LiveServer:
     def start(self, timeout: float = 10.0) -> LiveServer:
         """Start and wait until it accepts connections."""
         self.port = self.port or free_port(self.host)
-        config = uvicorn_config(self.app, host=self.host, port=self.port, log_level="error")
+        config = uvicorn_config(self.app, host=self.host, port=self.port, log_level="error", **self.options)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True, name=f"idsync-{self.port}")
         self._thread.start()

@@ -26,7 +26,7 @@ USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 #: generous bound only keeps a loaded machine from failing them.
 PROMPT = 30.0
 CATASTROPHIC = "(a+)+$"
-LONG_PATH = "/scim/default/v2/Users/" + "a" * 40_000 + "!"
+LONG_PATH = "/scim/default/v2/Users/" + "a" * 20_000 + "!"  # within the 32 KiB request head limit
 
 
 def test_catastrophic_journal_pattern_answers_promptly(idsync_url: str) -> None:

@@ -45,7 +45,7 @@ def test_contract_passes_on_the_faithful_mock(contract: Contract, target: Target
 @pytest.mark.parametrize("api", API_NAMES)
 def test_schemathesis_levels_pass_on_the_faithful_mock(api: str) -> None:
     lines: list[str] = []
-    run = verify(VerifyOptions([api], levels=SCHEMATHESIS_LEVELS, max_examples=5, seed=SEED), out=lines.append)
+    run = verify(VerifyOptions([api], levels=SCHEMATHESIS_LEVELS, max_examples=5, random_seed=SEED), out=lines.append)
     assert run.ok, "\n".join(lines)
     assert {r.level for r in run.results if r.status == "passed"} >= {"spec", "conformance"}
 

@@ -36,7 +36,8 @@ def test_a_real_vendor_has_no_admin_api_and_its_url_is_the_api_base(vendor_url: 
 
 
 def test_client_records_request_and_response_with_masked_credentials(idsync_server: str) -> None:
-    target = Target.discover(idsync_server, Credentials.embedded())
+    """The user's token never shows: the request masks it, the curl line names its environment variable."""
+    target = Target.discover(idsync_server, Credentials(bearer="idsync-token"))
     try:
         target.client("admin").post("/__admin/clock", json={"advance": "soon"})
         last = target.last_exchange()
@@ -44,8 +45,22 @@ def test_client_records_request_and_response_with_masked_credentials(idsync_serv
         assert last.request_headers["authorization"] == "Bearer ***"
         assert '"advance"' in last.request_body and "detail" in last.response_body
         curl = last.curl()
-        assert curl.startswith("curl -X POST") and "idsync-token" not in curl and "/__admin/clock" in curl
+        assert curl.startswith("curl -sS -X POST") and "idsync-token" not in curl and "/__admin/clock" in curl
+        assert '-H "Authorization: Bearer $IDSYNC_BEARER_TOKEN"' in curl
         assert "Response: 400" in last.format()
+    finally:
+        target.close()
+
+
+def test_the_default_seeds_public_credentials_are_used_and_shown_when_none_is_given(idsync_server: str) -> None:
+    """README "Credentials of the default seed": an idsync mock needs no credential option."""
+    target = Target.discover(idsync_server, Credentials())
+    try:
+        assert target.credentials.public and target.credentials.bearer == "idsync-token"
+        target.client("admin").get("/__admin/clock")
+        last = target.last_exchange()
+        assert last is not None and last.status == 200
+        assert "-H 'Authorization: Bearer idsync-token'" in last.curl()
     finally:
         target.close()
 

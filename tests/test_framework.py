@@ -95,6 +95,18 @@ def test_journal_records_requests(idsync_url: str, idsync_admin) -> None:
     assert [(e["method"], e["status"], e["api"]) for e in entries] == [("GET", 404, "sift")]
 
 
+def test_reset_keeps_journal_and_faults_unless_asked(idsync_url: str, idsync_admin) -> None:
+    """``POST /__admin/reset`` keeps both by default; ``journal``/``faults`` clear them in the same call."""
+    idsync_admin.add_fault(action="status", api="sift", status=503, count=5)
+    httpx.get(f"{idsync_url}/scim/default/v2/ServiceProviderConfig")
+    idsync_admin.reset()
+    assert idsync_admin.journal(path="ServiceProviderConfig") and idsync_admin.http.get("/faults").json()["faults"]
+    idsync_admin.reset(journal=True)
+    assert not idsync_admin.journal(path="ServiceProviderConfig") and idsync_admin.http.get("/faults").json()["faults"]
+    idsync_admin.reset(faults=True)
+    assert idsync_admin.http.get("/faults").json() == {"faults": []}
+
+
 def test_state_export_import_round_trip(idsync_url: str) -> None:
     admin = httpx.Client(base_url=f"{idsync_url}/__admin", headers=ADMIN)
     admin.post("/tenants", json={"name": "roundtrip", "tokens": ["t1"]}).raise_for_status()

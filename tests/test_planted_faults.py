@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from contracts.conformance import CHECK_SOURCES
+from contracts.checks import CHECK_SOURCES
 from contracts.scenario import LEVELS as VERIFY_LEVELS
 from contracts.verify import VerifyOptions, all_contracts, verify
 from mockserver.apis.registry import by_name
@@ -125,8 +125,10 @@ def test_fault_names_a_contract_of_its_api_at_its_level(fault: PlantedFault) -> 
 def options_for(fault: PlantedFault) -> VerifyOptions:
     """Only the fault's level; only its contract unless Schemathesis runs the level."""
     if fault.level in SCHEMATHESIS_LEVELS:
-        return VerifyOptions([fault.api], profile=fault.name, levels=(fault.level,), max_examples=5, seed=SEED)
-    return VerifyOptions([fault.api], profile=fault.name, levels=(fault.level,), contracts=[fault.catches], seed=SEED)
+        return VerifyOptions([fault.api], profile=fault.name, levels=(fault.level,), max_examples=5, random_seed=SEED)
+    return VerifyOptions(
+        [fault.api], profile=fault.name, levels=(fault.level,), contracts=[fault.catches], random_seed=SEED
+    )
 
 
 @pytest.mark.parametrize("fault", PLANTED, ids=[f.name for f in PLANTED])

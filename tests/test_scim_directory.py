@@ -160,6 +160,26 @@ def test_projection_returned_rules() -> None:
     }
 
 
+def test_projection_without_a_selection_is_the_general_rule_with_nothing_selected() -> None:
+    """``project`` decides once per attribute name when nothing is selected; the verdicts are those of
+    the general rule (an unknown excluded name selects nothing, RFC 7644 §3.4.2.5)."""
+    d = Directory("t", Clock())
+    user = d.create_user(
+        {
+            "schemas": [USER, ENTERPRISE],
+            "userName": "u",
+            "password": "secret",
+            "emails": [{"value": "a@b"}],
+            ENTERPRISE: {"department": "D"},
+        }
+    )
+    group = d.create_group({"displayName": "g", "members": [{"value": user["id"]}]})
+    for resource in (user, group, d.get_user(user["id"]), d.get_group(group["id"])):
+        for _ in range(2):  # the first answer decides, the second is remembered
+            assert d.project(resource) == d.project(resource, excluded=("noSuchAttribute",))
+    assert "password" not in d.project(user) and d.project(user)[ENTERPRISE] == {"department": "D"}
+
+
 def test_versions_bump_once_per_change_and_if_match() -> None:
     d = Directory("t", Clock())
     user = d.create_user({"schemas": [USER], "userName": "u"})

@@ -95,7 +95,7 @@ def test_fuzzing_survives_cases_recorded_while_a_scenario_is_validated(monkeypat
 
     monkeypatch.setattr(_executor, "_validate_scenario", spy)
     lines: list[str] = []
-    run = fuzz(FuzzOptions(["admin"], duration=300, seed=7), out=lines.append)
+    run = fuzz(FuzzOptions(["admin"], duration=300, random_seed=7), out=lines.append)
     text = "\n".join(lines)
     assert grew_inside_snapshot == [True], text
     assert run.ok and "dictionary changed size" not in text, text

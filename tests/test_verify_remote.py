@@ -37,8 +37,8 @@ def test_a_violation_against_a_url_shows_evidence_but_never_the_credentials() ->
         run = verify(options, out=lines.append)
     text = "\n".join(lines)
     assert not run.ok
-    assert "FAILED admin semantic missing_credentials_rejected" in text
-    assert "Response: 200" in text and "Reproduce: curl -X GET" in text
+    assert "FAILED (MUST) admin semantic missing_credentials_rejected" in text
+    assert "Response: 200" in text and "Reproduce: curl -sS -X GET" in text
     assert "idsync-token" not in text
 
 
@@ -48,7 +48,7 @@ def test_a_scim_server_rooted_at_one_base_url_is_verified_without_tenant_segment
     lines: list[str] = []
     with LiveServer(create_app()) as server:
         base = f"{server.url}/scim/default/v2"
-        options = VerifyOptions(["scim"], base_url=base, max_examples=3, seed=1)
+        options = VerifyOptions(["scim"], base_url=base, max_examples=3, random_seed=1)
         run = verify(options, out=lines.append)
     text = "\n".join(lines)
     assert run.ok, text

@@ -76,11 +76,7 @@ class Upstream:
 
     def __init__(self, target: Target, tenant: str) -> None:
         token = target.credentials.bearer or "idsync-token"
-        self.http = httpx.Client(
-            base_url=f"{target.base_url('scim')}/scim/{tenant}/v2",
-            headers={"Authorization": f"Bearer {token}"},
-            timeout=30,
-        )
+        self.http = target.http(f"{target.base_url('scim')}/scim/{tenant}/v2", {"Authorization": f"Bearer {token}"})
         self.ids: dict[str, str] = {}
         self.synced: set[str] = set()
 
@@ -342,7 +338,10 @@ def wrong_credentials_are_401(target: Target) -> None:
     connector = _connector(target)
     url = f"{target.base_url(API)}{PREFIX}/usersync/connector/{connector['id']}/sync"
     for auth in (None, ("admin", "definitely-wrong")):
-        response = httpx.post(url, auth=auth, timeout=30)
+        with target.http(target.base_url(API)) as anonymous:
+            if auth is not None:
+                anonymous.auth = auth
+            response = anonymous.post(url)
         require(response.status_code == 401, "bad credentials are 401", KB, response.text[:200])
         require(
             response.json().get("status-code") == 401, "the body is an Atlassian error", INFERRED, response.text[:200]

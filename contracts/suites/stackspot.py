@@ -432,7 +432,8 @@ def bad_input_gets_scim_errors(target: Target) -> None:
     _require_scim_error(
         t.patch("Actions", action["id"], [{"op": "remove", "path": "name"}]), 400, "removing a required attribute"
     )
-    unauthenticated = httpx.get(target.base_url(API) + t.url("Actions"), timeout=30)
+    with target.http(target.base_url(API)) as anonymous:
+        unauthenticated = anonymous.get(t.url("Actions"))
     _require_scim_error(unauthenticated, 401, "no bearer token")
     after = t.get("Actions", action["id"]).json()
     require(

@@ -55,12 +55,11 @@ def login(target: Target) -> httpx.Client:
     if creds.basic_user is None and not target.embedded:
         return target.client(API)
     user, password = creds.basic_user or "admin", creds.basic_password or "admin"
-    response = httpx.post(
-        target.base_url(API) + "/v1/tokens", json={"username": user, "password": password}, timeout=30
-    )
+    with target.http(target.base_url(API)) as anonymous:
+        response = anonymous.post("/v1/tokens", json={"username": user, "password": password})
     require(response.status_code in (200, 201), "POST /v1/tokens issues a token pair", TOKENS_DOC, response.text)
     token = response.json()["accessToken"]
-    return httpx.Client(base_url=target.base_url(API), headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    return target.http(target.base_url(API), {"Authorization": f"Bearer {token}"})
 
 
 def fresh_external(client: httpx.Client, spec: dict[str, Any] | None = None) -> str:

@@ -34,13 +34,15 @@ class Handlers(BaseHandlers):
     """operationIds of specs/admin.yaml."""
 
     def check_bearer(self, token: str, path_params: dict[str, Any], headers: dict[str, str]) -> dict[str, Any] | None:
-        """The seed's ``admin_token`` when set, else the API bearer tokens."""
-        admin = self.world.credentials.admin_token
-        ok = token == admin if admin else self.world.credentials.bearer_ok(token)
-        return {"sub": "admin"} if ok else None
+        """The admin token when set, else the API bearer tokens on loopback (``Runtime.admin_token_ok``)."""
+        return {"sub": "admin"} if self.runtime.admin_token_ok(token) else None
 
-    async def reset(self) -> Reply:
+    async def reset(self, journal: bool = False, faults: bool = False) -> Reply:
         self.world.reset()
+        if journal:
+            self.runtime.journal.clear()
+        if faults:
+            self.runtime.faults.clear()
         return {"status": "reset"}, 200
 
     async def load_seed(self, body: dict[str, Any]) -> Reply:

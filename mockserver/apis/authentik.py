@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from connexion import request
-
-from mockserver.apis.base import BaseHandlers, ErrorResponse, empty, json_error
+from mockserver.apis.base import BaseHandlers, ErrorResponse, empty, json_error, request
 from mockserver.apis.leniency import Leniency
 from mockserver.domain.authentik import (
     AuthentikState,

@@ -9,8 +9,11 @@ Handlers stay thin: parse, one domain call, render (docs/style.md rule 3).
 from __future__ import annotations
 
 import json
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from connexion.lifecycle import ConnexionRequest
 
 from mockserver.domain.errors import DomainError
 
@@ -19,6 +22,53 @@ SCOPE_NOTES = "idsync.notes"
 
 if TYPE_CHECKING:
     from mockserver.runtime import Runtime
+
+#: The request a handler is serving, set around each handler call by the HTTP layer
+#: (``mockserver.http.endpoint``); unset, :func:`current_request` falls back to ``connexion.request``.
+CURRENT_REQUEST: ContextVar[ConnexionRequest | None] = ContextVar("idsync.request", default=None)
+
+
+def current_request() -> ConnexionRequest:
+    """This request, as ``connexion.request`` gives it: one object per request, where
+    ``connexion.request`` builds a new one (and a new Starlette request) on every attribute access."""
+    found = CURRENT_REQUEST.get()
+    if found is not None:
+        return found
+    from connexion import request
+
+    fresh: ConnexionRequest = request._get_current_object()  # type: ignore[attr-defined]
+    return fresh
+
+
+class _RequestProxy:
+    """``connexion.request`` for handlers: each attribute read from :func:`current_request`."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(current_request(), name)
+
+
+#: Drop-in for ``from connexion import request`` in the handler modules.
+request: Any = _RequestProxy()
+
+#: Distinct origins remembered (the ``Host`` header comes from clients: bounded).
+ORIGINS_KEPT = 64
+_ORIGINS: dict[tuple[Any, ...], str] = {}
+
+
+def request_origin() -> str:
+    """``scheme://authority`` this request came in on, as ``request.url`` gives them (RFC 9110 §7.2:
+    the ``Host`` header, else the server address), remembered per scheme, ``Host`` and server."""
+    scope = current_request().scope
+    server = scope.get("server")
+    host = next((value for key, value in scope["headers"] if key == b"host"), None)
+    key = (scope.get("scheme", "http"), host, tuple(server) if server else None)
+    found = _ORIGINS.get(key)
+    if found is None:
+        url = current_request().url
+        found = f"{url.scheme}://{url.netloc}"
+        if len(_ORIGINS) < ORIGINS_KEPT:
+            _ORIGINS[key] = found
+    return found
 
 
 @dataclass
@@ -62,9 +112,7 @@ class BaseHandlers:
         The journal shows it as ``notes`` (admin ``GET /journal``), so a test can catch a sloppy
         client even where the mock, like the vendor, lets the request through.
         """
-        from connexion import request
-
-        notes = request.scope.get(SCOPE_NOTES)
+        notes = current_request().scope.get(SCOPE_NOTES)
         if isinstance(notes, list):
             notes.append(text)
 

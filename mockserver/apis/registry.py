@@ -15,7 +15,9 @@ class ApiMount:
     """One mounted API.
 
     ``module`` is the ``mockserver.apis`` module holding ``Handlers`` (operationIds as method
-    names) and ``render_error`` (domain error → vendor error body).
+    names) and ``render_error`` (domain error → vendor error body). ``untyped_body`` is what the
+    vendor's server answers a request body sent without ``Content-Type`` (as Python ``requests``
+    sends ``data=``): None when it reads it as JSON anyway, else the detail of its 415.
     """
 
     name: str
@@ -23,14 +25,34 @@ class ApiMount:
     prefix: str
     module: str
     title: str
+    untyped_body: str | None = None
+
+
+#: grpc-gateway (Sift) falls back to its default JSON marshaler (``runtime.MarshalerForRequest``);
+#: elimity-com/scim (StackSpot) decodes every body as JSON; RFC 7644 servers and our admin API
+#: take JSON. DRF (authentik) finds no parser for an empty media type
+#: (https://github.com/encode/django-rest-framework/blob/master/rest_framework/request.py, ``_parse``);
+#: Spring MVC (VCF) reads a missing type as ``application/octet-stream``; Jersey (resolution's
+#: Atlassian REST) matches ``@Consumes`` the same way: all three answer 415.
+DRF_UNTYPED = 'Unsupported media type "" in request.'
+SPRING_UNTYPED = "Content type 'application/octet-stream' not supported"
 
 
 APIS: tuple[ApiMount, ...] = (
     ApiMount("sift", "sift.yaml", "/sift", "mockserver.apis.sift", "Sift External Sync"),
-    ApiMount("authentik", "authentik.yaml", "/authentik", "mockserver.apis.authentik", "authentik SCIM provider"),
-    ApiMount("resolution", "resolution.yaml", "/resolution", "mockserver.apis.resolution", "resolution User Sync"),
+    ApiMount(
+        "authentik", "authentik.yaml", "/authentik", "mockserver.apis.authentik", "authentik SCIM provider", DRF_UNTYPED
+    ),
+    ApiMount(
+        "resolution",
+        "resolution.yaml",
+        "/resolution",
+        "mockserver.apis.resolution",
+        "resolution User Sync",
+        "Unsupported Media Type",
+    ),
     ApiMount("stackspot", "stackspot.yaml", "/stackspot", "mockserver.apis.stackspot", "StackSpot IAM SCIM"),
-    ApiMount("vcf", "vcf.yaml", "/vcf", "mockserver.apis.vcf", "VCF identity providers"),
+    ApiMount("vcf", "vcf.yaml", "/vcf", "mockserver.apis.vcf", "VCF identity providers", SPRING_UNTYPED),
     ApiMount("scim", "scim.yaml", "", "mockserver.apis.scim", "SCIM 2.0 directory"),
     ApiMount("admin", "admin.yaml", "", "mockserver.apis.admin", "idsync admin"),
 )

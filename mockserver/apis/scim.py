@@ -12,10 +12,9 @@ import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from connexion import request
 from connexion.lifecycle import ConnexionResponse
 
-from mockserver.apis.base import BaseHandlers, ErrorResponse, empty, json_error
+from mockserver.apis.base import BaseHandlers, ErrorResponse, empty, json_error, request, request_origin
 from mockserver.domain.errors import DomainError, NotFound
 from mockserver.domain.jsonpolicy import dumps
 from mockserver.domain.scim import (
@@ -67,8 +66,7 @@ def _absolute(value: Any, origin: str) -> Any:
 
 
 def _origin() -> str:
-    url = request.url
-    return f"{url.scheme}://{url.netloc}"
+    return request_origin()
 
 
 def _reply(body: Any, status: int = 200, etag: str | None = None) -> Reply:
@@ -170,7 +168,7 @@ class Handlers(BaseHandlers):
         return self._one(tenant, self._noted(tenant, lambda d: d.create_user(body)), query, 201)
 
     async def getUser(self, tenant: str, id: str, **query: Any) -> Reply | ConnexionResponse:
-        return self._get(tenant, self._dir(tenant).get_user(id), query)
+        return self._get(tenant, self._dir(tenant).read_user(id), query)
 
     async def replaceUser(self, tenant: str, id: str, body: dict[str, Any], **query: Any) -> Reply:
         if_match = request.headers.get("if-match")
@@ -195,7 +193,7 @@ class Handlers(BaseHandlers):
         return self._one(tenant, self._noted(tenant, lambda d: d.create_group(body)), query, 201)
 
     async def getGroup(self, tenant: str, id: str, **query: Any) -> Reply | ConnexionResponse:
-        return self._get(tenant, self._dir(tenant).get_group(id), query)
+        return self._get(tenant, self._dir(tenant).read_group(id), query)
 
     async def replaceGroup(self, tenant: str, id: str, body: dict[str, Any], **query: Any) -> Reply:
         if_match = request.headers.get("if-match")

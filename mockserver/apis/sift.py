@@ -11,9 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from connexion import request
-
-from mockserver.apis.base import BaseHandlers, ErrorResponse, json_error
+from mockserver.apis.base import BaseHandlers, ErrorResponse, json_error, request
 from mockserver.apis.leniency import Leniency
 from mockserver.domain.errors import DomainError
 from mockserver.domain.sift.paging import ListQuery

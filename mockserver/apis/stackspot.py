@@ -14,9 +14,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from connexion import request
-
-from mockserver.apis.base import BaseHandlers, ErrorResponse, empty, json_error
+from mockserver.apis.base import BaseHandlers, ErrorResponse, empty, json_error, request
 from mockserver.domain.errors import DomainError, NotFound
 
 # The request bodies declare application/json (StackSpot's reference) and application/scim+json

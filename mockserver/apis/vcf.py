@@ -10,9 +10,7 @@ import secrets
 import string
 from typing import Any
 
-from connexion import request
-
-from mockserver.apis.base import BaseHandlers, ErrorResponse, empty, json_error
+from mockserver.apis.base import BaseHandlers, ErrorResponse, empty, json_error, request
 from mockserver.domain.errors import DomainError
 
 #: Inferred ``errorCode`` per status when the domain gives none (codes are undocumented).
@@ -22,10 +20,13 @@ DEFAULT_CODES = {
     403: "FORBIDDEN",
     404: "RESOURCE_NOT_FOUND",
     405: "METHOD_NOT_ALLOWED",
+    408: "REQUEST_TIMEOUT",
     409: "CONFLICT",
     413: "PAYLOAD_TOO_LARGE",
+    414: "URI_TOO_LONG",
     415: "UNSUPPORTED_MEDIA_TYPE",
     429: "TOO_MANY_REQUESTS",
+    431: "REQUEST_HEADER_FIELDS_TOO_LARGE",
     500: "INTERNAL_SERVER_ERROR",
     501: "NOT_IMPLEMENTED",
     503: "SERVICE_UNAVAILABLE",

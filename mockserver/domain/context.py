@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mockserver.domain.clock import Clock
+from mockserver.domain.outbound import Outbound
 from mockserver.domain.scim import Directories
 
 
@@ -62,9 +63,11 @@ class VendorContext:
 
     ``quirk(name)`` is True when the running fault profile plants the bug ``name``
     (``mockserver.domain.planted``); it asks the world each time, so a profile set later holds.
+    ``outbound`` says which hosts an outbound client may call (``mockserver.domain.outbound``).
     """
 
     clock: Clock
     credentials: Credentials
     directories: Directories
     quirk: Callable[[str], bool]
+    outbound: Outbound = field(default_factory=Outbound)

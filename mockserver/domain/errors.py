@@ -152,6 +152,33 @@ class UnsupportedMediaType(DomainError):
     grpc_code = 3
 
 
+class RequestTimeout(DomainError):
+    """408: the request did not arrive whole in time (RFC 9110 §15.5.9); the connection is closed."""
+
+    status = 408
+    scim_type = None
+    grpc_code = 4  # DEADLINE_EXCEEDED
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, headers={"Connection": "close"})
+
+
+class UriTooLong(DomainError):
+    """414: the request target is longer than the server reads (RFC 9110 §15.5.15)."""
+
+    status = 414
+    scim_type = None
+    grpc_code = 3
+
+
+class HeadersTooLarge(DomainError):
+    """431: the request's header section is larger than the server reads (RFC 6585 §5)."""
+
+    status = 431
+    scim_type = None
+    grpc_code = 3
+
+
 class TooManyRequests(DomainError):
     """429: rate limited; ``Retry-After`` says when to come back (RFC 6585 §4)."""
 
@@ -192,6 +219,9 @@ _BY_STATUS: dict[int, type[DomainError]] = {
         PreconditionFailed,
         PayloadTooLarge,
         UnsupportedMediaType,
+        RequestTimeout,
+        UriTooLong,
+        HeadersTooLarge,
         TooManyRequests,
         NotImplementedByMock,
         InternalError,

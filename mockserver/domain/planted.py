@@ -39,7 +39,7 @@ class PlantedFault:
     every API (``mockserver.http.faults_planted``) names the one its proof runs against.
     ``level``: the ``idsync verify`` level that catches it. ``catches``: the contract of that
     API at that level (``contracts/suites/<api>.py`` or ``contracts.generic``), or for the
-    Schemathesis levels a Schemathesis check (``contracts.conformance.CHECK_SOURCES``).
+    Schemathesis levels a Schemathesis check (``contracts.checks.CHECK_SOURCES``).
     """
 
     name: str

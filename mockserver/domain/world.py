@@ -13,10 +13,8 @@ sync jobs) runs as tasks on the same loop.
 
 from __future__ import annotations
 
-import contextlib
 import copy
-import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -25,6 +23,8 @@ from mockserver.domain.authentik import AuthentikState
 from mockserver.domain.clock import Clock
 from mockserver.domain.context import Credentials, VendorContext
 from mockserver.domain.errors import BadRequest, DomainError
+from mockserver.domain.heap import no_cyclic_gc
+from mockserver.domain.outbound import Outbound
 from mockserver.domain.resolution import ResolutionState
 from mockserver.domain.scim import Directories
 from mockserver.domain.sift import SiftState
@@ -67,6 +67,8 @@ class World:
         self.quirks = quirks
         self.clock.reset()
         self.seed: dict[str, Any] = {}
+        #: Hosts outbound pushes may reach: loopback, ``--allow-outbound`` and the seed's ``outbound.allow``.
+        self.outbound = Outbound(seeded=lambda: self.seed.get("outbound"))
         self._adopt(self._build(seed or {}))
         self.seed = copy.deepcopy(seed or {})
 
@@ -128,7 +130,7 @@ class World:
         """Every part of a world loaded from ``data`` on this world's clock; 400 when it cannot be."""
         if not validated:
             statefile.validate(data)
-        with _no_cyclic_gc():
+        with no_cyclic_gc():
             return _validated(lambda: self._load(data, owned))
 
     def _load(self, data: dict[str, Any], owned: bool) -> _Parts:
@@ -139,7 +141,7 @@ class World:
         credentials = Credentials.from_seed(data.get("credentials") or {})
         directories = Directories(self.clock, self.quirk)
         directories.load(scim)
-        context = VendorContext(self.clock, credentials, directories, self.quirk)
+        context = VendorContext(self.clock, credentials, directories, self.quirk, self.outbound)
         vendors = {name: _VENDOR_TYPES[name](context) for name in self.VENDORS}
         for name in self.VENDORS:
             vendors[name].load(data.get(name) or {})
@@ -166,20 +168,6 @@ _VENDOR_TYPES: dict[str, Callable[[VendorContext], VendorState]] = {
     "resolution": ResolutionState,
     "stackspot": StackSpotState,
 }
-
-
-@contextlib.contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Bulk loads allocate millions of containers and free none: Python's cyclic collector would
-    walk the growing heap again and again for nothing (100,000 SCIM users: about a third of the
-    load), so it pauses for the build. Reference counting still frees everything as usual."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _validated(build: Callable[[], _Parts]) -> _Parts:

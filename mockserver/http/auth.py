@@ -21,19 +21,29 @@ def _handlers(request: ConnexionRequest) -> BaseHandlers:
     return handlers
 
 
+def _path_and_headers(request: ConnexionRequest) -> tuple[dict[str, Any], dict[str, str]]:
+    """``dict(request.path_params)`` and ``dict(request.headers)`` (the first of repeated headers),
+    read from the ASGI scope without building Starlette's request objects."""
+    scope = request.scope
+    headers: dict[str, str] = {}
+    for key, value in scope["headers"]:
+        headers.setdefault(key.decode("latin-1"), value.decode("latin-1"))
+    return dict(scope.get("path_params", {})), headers
+
+
 def bearer_info(token: str, request: ConnexionRequest) -> dict[str, Any] | None:
     """RFC 6750 bearer token → token info, or None for 401."""
-    return _handlers(request).check_bearer(token, dict(request.path_params), dict(request.headers))
+    return _handlers(request).check_bearer(token, *_path_and_headers(request))
 
 
 def basic_info(username: str, password: str, request: ConnexionRequest) -> dict[str, Any] | None:
     """RFC 7617 basic credentials → user info, or None for 401."""
-    return _handlers(request).check_basic(username, password, dict(request.path_params), dict(request.headers))
+    return _handlers(request).check_basic(username, password, *_path_and_headers(request))
 
 
 def apikey_info(api_key: str, request: ConnexionRequest) -> dict[str, Any] | None:
     """An API key in a header is checked like a bearer token."""
-    return _handlers(request).check_bearer(api_key, dict(request.path_params), dict(request.headers))
+    return _handlers(request).check_bearer(api_key, *_path_and_headers(request))
 
 
 INFO_FUNCS: dict[tuple[str, str | None], tuple[str, str]] = {

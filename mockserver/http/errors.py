@@ -2,11 +2,15 @@
 
 Connexion 3 renders validation, security and routing errors as ``application/problem+json``
 (docs/tooling.md §8.6); we translate them to domain errors and let the owning API render them.
+An error never quotes a credential the request carried (issue 12, point 2): Connexion's
+validation messages start with the offending value (``'hunter2' is too short - 'password'``),
+so every detail is scrubbed of the request's secrets (``mockserver.domain.secrets``) first.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
 from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
@@ -20,6 +24,8 @@ from mockserver.domain.errors import (
     Unauthenticated,
     error_for_status,
 )
+from mockserver.domain.secrets import scrub
+from mockserver.http.body import request_secrets
 from mockserver.http.routing import Router
 
 log = logging.getLogger("idsync")
@@ -39,8 +45,18 @@ def to_domain_error(exc: Exception, path: str, router: Router) -> DomainError:
         if status == 401:
             return Unauthenticated(detail or "Unauthorized")
         return error_for_status(status, detail or "Error")
-    log.exception("unhandled error serving %s", path)
+    # Called from an error handler, outside the ``except`` block: the traceback is passed explicitly.
+    log.error("unhandled error serving %s", path, exc_info=exc)
     return InternalError("Internal server error")
+
+
+def scrub_error(err: DomainError, secrets: Iterable[str]) -> DomainError:
+    """``err`` with every given secret masked in its detail and field messages (in place)."""
+    secrets = set(secrets)
+    if secrets:
+        err.detail = scrub(err.detail, secrets)
+        err.fields = {name: [scrub(m, secrets) for m in messages] for name, messages in err.fields.items()}
+    return err
 
 
 def make_error_handler(router: Router):  # type: ignore[no-untyped-def]
@@ -48,7 +64,8 @@ def make_error_handler(router: Router):  # type: ignore[no-untyped-def]
 
     def handle(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         path = request.url.path
-        rendered = router.render(path, to_domain_error(exc, path, router))
+        err = scrub_error(to_domain_error(exc, path, router), request_secrets(request.scope))
+        rendered = router.render(path, err)
         return ConnexionResponse(
             status_code=rendered.status,
             body=rendered.encoded(),

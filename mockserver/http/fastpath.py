@@ -1,145 +1,118 @@
-"""The request path through Connexion with its per-request set-up done once per operation.
+"""The app's middleware list: Connexion's request steps chained once per operation at start-up.
 
-Connexion 3's ``AsyncApp`` re-decorates the handler on every request: a new
-``StarletteDecorator``, ``inspect.signature`` of the handler, a new URI parser (issue 13's
-profile). :class:`EndpointMiddleware` is the last entry of the app's middleware list (Connexion's
-``AsyncApp(middlewares=[...])``): for each operation it builds Connexion's own decorator chain and
-URI parser once, at start-up, and calls it; what the handler receives and what goes on the wire is
-what Connexion's own decorators make of it. An operation it does not know goes on to Connexion's
-app unchanged.
+Connexion 3's default list runs five routed middlewares after routing (security, request
+validation, response validation, lifespan, context), and each looks the operation up again in the
+ASGI scope and builds its helpers per request; its app then re-decorates the handler on every
+request (issue 13's profile). The list here (``AsyncApp(middlewares=...)``, Connexion's documented
+extension point) keeps Connexion's error, Swagger UI and routing middlewares, and replaces the
+routed ones with one :class:`OperationMiddleware`: for each operation it chains, at start-up,
+Connexion's own per-operation steps (``SecurityOperation``, ``RequestValidationOperation`` built
+once by :class:`mockserver.http.prepared.PreparedRequestValidation`, ``ResponseValidationOperation``
+when responses are validated, ``ContextOperation``) in Connexion's order, ending in the handler
+wrapped once (:mod:`mockserver.http.endpoint`). A request is looked up once and runs that chain.
 
-:func:`validator_map` is the ``validator_map`` of the app: the compiled validators of
-:mod:`mockserver.http.validation` for JSON bodies, parameters and responses; form bodies and text
-responses keep Connexion's validators.
+Insertion points left for ``add_middleware``: ``BEFORE_EXCEPTION`` and ``BEFORE_ROUTING``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import MutableMapping
 from typing import Any
 
-from connexion.datastructures import MediaTypeDict
-from connexion.decorators import StarletteDecorator
-from connexion.frameworks.starlette import Starlette as StarletteFramework
-from connexion.jsonifier import Jsonifier
-from connexion.middleware import ConnexionMiddleware
-from connexion.middleware.abstract import ROUTING_CONTEXT, RoutedAPI, RoutedMiddleware
+from connexion.middleware.abstract import RoutedAPI, RoutedMiddleware
+from connexion.middleware.context import ContextOperation
+from connexion.middleware.exceptions import ExceptionMiddleware
+from connexion.middleware.lifespan import LifespanMiddleware
+from connexion.middleware.security import SecurityOperation
 from connexion.operations import AbstractOperation
-from connexion.security import (
-    SECURITY_HANDLERS,
-    ApiKeySecurityHandler,
-    BasicSecurityHandler,
-    BearerSecurityHandler,
-)
-from connexion.utils import inspect_function_arguments
-from connexion.validators import FormDataValidator, MultiPartFormDataValidator, TextResponseBodyValidator
-from starlette.types import ASGIApp, Receive, Scope, Send
+from connexion.security import SecurityHandlerFactory
+from connexion.spec import Specification
+from starlette.middleware.errors import ServerErrorMiddleware
+from starlette.types import ASGIApp
 
-from mockserver.http.validation import (
-    CompiledJSONBodyValidator,
-    CompiledJSONResponseValidator,
-    CompiledParameterValidator,
-)
+from mockserver.http.dispatch import SegmentRouting, SwaggerUIGate
+from mockserver.http.endpoint import EndpointOperation
+from mockserver.http.prepared import PreparedRequestValidation, PreparedResponseValidation, SharedRequestSecurity
+from mockserver.http.requests import uri_parser
 
 
-def _accepts_kwarg_once(func: Callable[..., Any], keyword: str) -> bool:
-    """Connexion's ``SecurityHandler._accepts_kwarg``, with the signature inspected once per function."""
-    key = (func, keyword)
-    found = _ACCEPTS.get(key)
-    if found is None:
-        arguments, has_kwargs = inspect_function_arguments(func)
-        found = _ACCEPTS[key] = has_kwargs or keyword in arguments
-    return found
+class OperationAPI(RoutedAPI[ASGIApp]):
+    """The operations of one mounted spec, each one chain of Connexion's per-operation steps.
 
+    Takes the options Connexion passes every middleware's ``add_api`` and gives each step the ones
+    its own middleware would have read (``security_map``/``auth_all_paths`` to security,
+    ``strict_validation``/``validator_map`` to validation, ``validate_responses``, ``pythonic_params``
+    and ``jsonifier`` to the handler)."""
 
-_ACCEPTS: dict[tuple[Callable[..., Any], str], bool] = {}
+    operations: MutableMapping[str | None, ASGIApp]
 
-
-class BasicHandler(BasicSecurityHandler):
-    """Connexion's HTTP basic handler (RFC 7617) inspecting the check function once."""
-
-    _accepts_kwarg = staticmethod(_accepts_kwarg_once)
-
-
-class BearerHandler(BearerSecurityHandler):
-    """Connexion's bearer handler (RFC 6750) inspecting the check function once."""
-
-    _accepts_kwarg = staticmethod(_accepts_kwarg_once)
-
-
-class ApiKeyHandler(ApiKeySecurityHandler):
-    """Connexion's API-key handler inspecting the check function once."""
-
-    _accepts_kwarg = staticmethod(_accepts_kwarg_once)
-
-
-def security_map() -> dict[str, Any]:
-    """Connexion's ``SECURITY_HANDLERS`` with the handlers above (OAuth 2 is not used by any spec)."""
-    return {**SECURITY_HANDLERS, "basic": BasicHandler, "bearer": BearerHandler, "apiKey": ApiKeyHandler}
-
-
-def validator_map() -> dict[str, Any]:
-    """Connexion's ``VALIDATOR_MAP`` with the compiled validators for JSON and parameters."""
-    return {
-        "parameter": CompiledParameterValidator,
-        "body": MediaTypeDict(
-            {
-                "*/*json": CompiledJSONBodyValidator,
-                "application/x-www-form-urlencoded": FormDataValidator,
-                "multipart/form-data": MultiPartFormDataValidator,
-            }
-        ),
-        "response": MediaTypeDict({"*/*json": CompiledJSONResponseValidator, "text/plain": TextResponseBodyValidator}),
-    }
-
-
-class EndpointOperation:
-    """One operation's handler wrapped once in Connexion's decorators (parameters in, response out)."""
-
-    def __init__(self, operation: AbstractOperation, *, pythonic_params: bool, jsonifier: Any) -> None:
-        decorator = StarletteDecorator(pythonic_params=pythonic_params, jsonifier=jsonifier)
-        self._call = decorator.decorate(operation.function)
-        self._uri_parser = operation.uri_parser_class(operation.parameters, operation.body_definition())
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        request = StarletteFramework.get_request(uri_parser=self._uri_parser, scope=scope, receive=receive)
-        response = await self._call(request)
-        await response(scope, receive, send)
-
-
-class EndpointAPI(RoutedAPI[EndpointOperation]):
-    """The operations of one mounted spec."""
-
-    def __init__(self, *args: Any, pythonic_params: bool, jsonifier: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.pythonic_params = pythonic_params
+    def __init__(
+        self,
+        specification: Specification,
+        *,
+        next_app: ASGIApp,
+        security_map: dict[str, Any] | None = None,
+        auth_all_paths: bool | None = False,
+        strict_validation: bool | None = False,
+        validator_map: dict[str, Any] | None = None,
+        validate_responses: bool | None = False,
+        pythonic_params: bool | None = False,
+        jsonifier: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(specification, next_app=next_app, **kwargs)
+        self.security_handler_factory = SecurityHandlerFactory(security_map)
+        self.strict_validation = bool(strict_validation)
+        self.validator_map = validator_map
+        self.validate_responses = bool(validate_responses)
+        self.pythonic_params = bool(pythonic_params)
         self.jsonifier = jsonifier
         self.add_paths()
+        if auth_all_paths:  # Connexion's SecurityAPI.add_auth_on_not_found
+            default = self._secured(self.specification, next_app)
+            known: dict[str | None, ASGIApp] = dict(self.operations)
+            self.operations = defaultdict(lambda: default, known)
 
-    def make_operation(self, operation: AbstractOperation) -> EndpointOperation:
-        return EndpointOperation(
-            operation, pythonic_params=self.pythonic_params, jsonifier=self.jsonifier or Jsonifier()
+    def make_operation(self, operation: AbstractOperation) -> ASGIApp:
+        """Security → request validation → response validation (if on) → context → handler."""
+        parser = uri_parser(operation)
+        app: ASGIApp = EndpointOperation(
+            operation, uri_parser=parser, pythonic_params=self.pythonic_params, jsonifier=self.jsonifier
+        )
+        app = ContextOperation(app, operation=operation)
+        if self.validate_responses:
+            app = PreparedResponseValidation(app, operation=operation, validator_map=self.validator_map)
+        app = PreparedRequestValidation(
+            app,
+            operation=operation,
+            uri_parser=parser,
+            strict_validation=self.strict_validation,
+            validator_map=self.validator_map,
+        )
+        return self._secured(operation, app)
+
+    def _secured(self, operation: AbstractOperation | Specification, next_app: ASGIApp) -> SecurityOperation:
+        return SharedRequestSecurity.from_operation(
+            operation, next_app=next_app, security_handler_factory=self.security_handler_factory
         )
 
 
-class EndpointMiddleware(RoutedMiddleware[EndpointAPI]):
-    """Calls the routed operation's prepared handler; anything else goes on to Connexion's app."""
+class OperationMiddleware(RoutedMiddleware[OperationAPI]):
+    """Runs the routed operation's chain; a request routed to no operation goes on to Connexion's app
+    (``RoutedMiddleware.__call__``, unchanged)."""
 
-    api_cls = EndpointAPI
-
-    def __init__(self, app: ASGIApp) -> None:
-        super().__init__(app)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        routing = scope.get("extensions", {}).get(ROUTING_CONTEXT, {}) if scope["type"] == "http" else {}
-        for api in self.apis.get(routing.get("api_base_path"), ()):
-            operation = api.operations.get(routing.get("operation_id"))
-            if operation is not None:
-                await operation(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
+    api_cls = OperationAPI
 
 
 def middlewares() -> list[Any]:
-    """Connexion's default middleware list with :class:`EndpointMiddleware` last."""
-    return [*ConnexionMiddleware.default_middlewares, EndpointMiddleware]
+    """Connexion's error, Swagger UI and routing middlewares (:mod:`mockserver.http.dispatch`), then one
+    chain per operation."""
+    return [
+        ServerErrorMiddleware,
+        ExceptionMiddleware,
+        SwaggerUIGate,
+        SegmentRouting,
+        LifespanMiddleware,
+        OperationMiddleware,
+    ]

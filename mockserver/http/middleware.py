@@ -1,14 +1,18 @@
-"""The outermost ASGI layer: API lookup, fault rules, body checks, the request journal.
+"""The outermost ASGI layer: API lookup, fault rules, whole bodies, the request journal.
 
 Runs before Connexion sees a request, so malformed bodies (invalid UTF-8, broken JSON, too
-large) get the vendor's 400/413 instead of Connexion's 500 (spec-first/connexion#1860), and
-every request, faulted or not, lands in the journal.
+large, cut off) get the vendor's 400/413/408 instead of Connexion's 500
+(spec-first/connexion#1860), a request whose body never arrived whole never runs
+(``mockserver.http.body``), errors the server raised below the application
+(``mockserver.http.protocol``) come out in the vendor's body, and every request, faulted or
+not, lands in the journal with its credentials masked (``Journal.record``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -18,31 +22,62 @@ from mockserver.domain.errors import (
     DomainError,
     InternalError,
     NotFound,
-    PayloadTooLarge,
     TooManyRequests,
     error_for_status,
 )
-from mockserver.domain.jsonpolicy import loads as json_loads
+from mockserver.domain.secrets import header_secrets, query_secrets
 from mockserver.http.auth import SCOPE_HANDLERS
-from mockserver.http.routing import Router
-from mockserver.runtime import Runtime
+from mockserver.http.body import (
+    BODY_METHODS,
+    SCOPE_JSON,
+    SCOPE_SECRETS,
+    BodyError,
+    ClientGone,
+    declared_length,
+    drain,
+    parse_json,
+    read_whole,
+    replay_body,
+    request_secrets,
+    too_large,
+)
+from mockserver.http.errors import scrub_error
+from mockserver.http.protocol import DROP, PROTOCOL_ERROR
+from mockserver.http.routing import MountedApi, Router
+from mockserver.runtime import JOURNAL_BODY_LIMIT, MASK_SLACK, Runtime
 
-JOURNAL_BODY_LIMIT = 4096
-#: ASGI scope key of the parsed JSON request body, when it had one (parsed once, under the JSON policy).
-SCOPE_JSON = "idsync.json"
-BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+#: Bodies above this size are not walked for secrets when journaled (the journal keeps 4 KiB,
+#: where member names are masked anyway): the journal costs no extra pass over large bodies.
+JOURNAL_WALK_LIMIT = 65_536
+#: How much of an answer is kept for the journal (its limit, and the slack it masks past the cut).
+KEPT = JOURNAL_BODY_LIMIT + MASK_SLACK
+#: Admin paths whose bodies hold every credential of the world (state export, import, seed).
+SEALED_ADMIN_PATHS = frozenset({"/state", "/seed"})
+#: Journal status of a request whose client left before its body was complete (nginx's 499).
+CLIENT_GONE = 499
 
 
 class DroppedConnection(Exception):
-    """Raised after the response started, so the server closes the connection mid-response."""
+    """Raised after the response started, so a server without the drop extension closes the connection."""
 
 
-class BodyError(Exception):
-    """The request body was rejected before routing."""
+@dataclass
+class Exchange:
+    """One request as the middleware sees it: the body it read and what was answered."""
 
-    def __init__(self, error: DomainError) -> None:
-        super().__init__(error.detail)
-        self.error = error
+    send: Send
+    body: bytes = b""
+    status: int = 0
+    answer: bytearray = field(default_factory=bytearray)
+    notes: list[str] = field(default_factory=list)
+
+    async def capture(self, message: Message) -> None:
+        """Pass ``message`` on, keeping the status and the first bytes of the answer for the journal."""
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+        elif message["type"] == "http.response.body" and len(self.answer) < KEPT:
+            self.answer.extend(message.get("body", b"")[:KEPT])
+        await self.send(message)
 
 
 class IdsyncMiddleware:
@@ -67,54 +102,36 @@ class IdsyncMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        path: str = scope["path"]
-        method: str = scope["method"]
-        mount = self.router.mount_for(path)
-        api = mount.api.name if mount else ""
-        scope[SCOPE_HANDLERS] = self.handlers.get(api)
-        notes: list[str] = []
-        scope[SCOPE_NOTES] = notes
+        mount = self.router.mount_for(scope["path"])
+        scope[SCOPE_HANDLERS] = self.handlers.get(mount.api.name) if mount else None
+        exchange = Exchange(send)
+        scope[SCOPE_NOTES] = exchange.notes
         started = time.perf_counter()
-        captured: dict[str, Any] = {"status": 0, "body": bytearray()}
-        request_body = b""
-
-        async def capture(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                captured["status"] = message["status"]
-            elif message["type"] == "http.response.body" and len(captured["body"]) < JOURNAL_BODY_LIMIT:
-                captured["body"].extend(message.get("body", b"")[:JOURNAL_BODY_LIMIT])
-            await send(message)
-
         try:
-            if path in ("", "/") and method in ("GET", "HEAD"):
-                await _send_json(capture, ErrorResponse(200, self.index))
-                return
-            if mount is None:
-                await self._send_error(capture, path, NotFound(f"No API is mounted at {path}; GET / lists them"))
-                return
-            if api != "admin" and await self._apply_fault(capture, method, path, api):
-                return
-            request_body = await self._read_body(scope, receive)
-            await self.app(scope, replay_body(request_body, receive), capture)
+            await self._serve(scope, receive, exchange, mount)
         except BodyError as exc:
-            await self._send_error(capture, path, exc.error)
+            await self._send_error(exchange.capture, scope, exc.error)
+        except ClientGone as exc:
+            exchange.status = CLIENT_GONE
+            exchange.notes.append(f"{exc}: the request was not run")
         finally:
-            self.runtime.journal.record(
-                time=self.runtime.world.clock.now(),
-                method=method,
-                path=path,
-                query=scope.get("query_string", b"").decode("latin-1"),
-                status=captured["status"],
-                api=api,
-                request_body=request_body[:JOURNAL_BODY_LIMIT].decode("utf-8", "replace"),
-                response_body=bytes(captured["body"]).decode("utf-8", "replace"),
-                duration_ms=round((time.perf_counter() - started) * 1000, 3),
-                notes=list(notes),
-            )
+            self._record(scope, mount, exchange, time.perf_counter() - started)
 
-    async def _apply_fault(self, send: Send, method: str, path: str, api: str) -> bool:
+    async def _serve(self, scope: Scope, receive: Receive, exchange: Exchange, mount: MountedApi | None) -> None:
+        path, method = scope["path"], scope["method"]
+        problem: DomainError | None = scope.get("extensions", {}).get(PROTOCOL_ERROR)
+        if path in ("", "/") and method in ("GET", "HEAD") and problem is None:
+            await _send_json(exchange.capture, ErrorResponse(200, self.index))
+        elif problem is not None or mount is None or _encoded_slash(scope):
+            await self._send_error(exchange.capture, scope, problem or _no_route(path, mount))
+        elif mount.api.name == "admin" or not await self._apply_fault(scope, receive, exchange, mount.api.name):
+            if method in BODY_METHODS:
+                exchange.body = await self._read_body(scope, receive, mount)
+            await self.app(scope, replay_body(exchange.body, receive), exchange.capture)
+
+    async def _apply_fault(self, scope: Scope, receive: Receive, exchange: Exchange, api: str) -> bool:
         """Apply the first matching fault rule; True if it answered (or dropped) the request."""
-        rule = self.runtime.faults.pick(method, path, api)
+        rule = self.runtime.faults.pick(scope["method"], scope["path"], api)
         if rule is None:
             return False
         if rule.action == "latency":
@@ -125,59 +142,84 @@ class IdsyncMiddleware:
         elif rule.action == "status":
             err = error_for_status(rule.status, f"Fault rule {rule.id} forced status {rule.status}")
         else:
-            await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"100")]})
-            raise DroppedConnection(f"fault rule {rule.id} dropped the connection")
-        await self._send_error(send, path, err)
+            exchange.notes.append(f"fault rule {rule.id} dropped the connection")
+            await _drop(scope, receive, exchange.capture)
+            return True
+        await self._send_error(exchange.capture, scope, err)
         return True
 
-    async def _read_body(self, scope: Scope, receive: Receive) -> bytes:
-        """Read the whole body, enforcing the size limit and, for JSON, UTF-8 and syntax."""
-        if scope["method"] not in BODY_METHODS:
-            return b""
+    async def _read_body(self, scope: Scope, receive: Receive, mount: MountedApi) -> bytes:
+        """The whole body (size and idle limits), its JSON parsed once under the policy."""
         limit = self.runtime.body_limit(scope["method"], scope["path"])
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
-        declared = headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limit:
-            raise BodyError(PayloadTooLarge(f"Request body larger than {limit} bytes"))
-        chunks = bytearray()
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                break
-            chunks.extend(message.get("body", b""))
-            if len(chunks) > limit:
-                raise BodyError(PayloadTooLarge(f"Request body larger than {limit} bytes"))
-            if not message.get("more_body"):
-                break
-        body = bytes(chunks)
-        if body and "json" in headers.get("content-type", "").lower():
-            scope[SCOPE_JSON] = _check_json(body)
+        declared = declared_length(scope)
+        if declared is not None and declared > limit:
+            await drain(receive, idle_timeout=self.runtime.body_timeout)
+            raise too_large(limit)
+        body = await read_whole(receive, limit=limit, idle_timeout=self.runtime.body_timeout)
+        path, method = scope["path"], scope["method"]
+        parse_json(scope, body, mount.api.untyped_body, lambda: self.router.takes_body(path, method))
         return body
 
-    async def _send_error(self, send: Send, path: str, err: DomainError) -> None:
-        await _send_json(send, self.router.render(path, err))
+    async def _send_error(self, send: Send, scope: Scope, err: DomainError) -> None:
+        scrub_error(err, request_secrets(scope))
+        await _send_json(send, self.router.render(scope["path"], err))
+
+    def _record(self, scope: Scope, mount: MountedApi | None, exchange: Exchange, seconds: float) -> None:
+        if not self.runtime.journal.enabled:
+            return
+        path = scope["path"]
+        sealed = mount is not None and mount.api.name == "admin" and path[len(mount.base_path) :] in SEALED_ADMIN_PATHS
+        self.runtime.journal.record(
+            time=self.runtime.world.clock.now(),
+            method=scope["method"],
+            path=path,
+            query=scope.get("query_string", b"").decode("latin-1"),
+            status=exchange.status,
+            api=mount.api.name if mount else "",
+            request_headers=scope.get("headers", []),
+            request_body=exchange.body,
+            response_body=bytes(exchange.answer),
+            secrets=_journal_secrets(scope, len(exchange.body)),
+            sealed=sealed,
+            duration_ms=round(seconds * 1000, 3),
+            notes=list(exchange.notes),
+        )
 
 
-def _check_json(body: bytes) -> Any:
-    """The parsed body under the JSON policy (``mockserver.domain.jsonpolicy``: UTF-8, finite, bounded depth)."""
-    try:
-        return json_loads(body)
-    except DomainError as exc:
-        raise BodyError(exc) from None
+def _journal_secrets(scope: Scope, body_length: int) -> set[str]:
+    """The request's credentials for the journal; large bodies are not walked (see JOURNAL_WALK_LIMIT)."""
+    if SCOPE_SECRETS in scope or (SCOPE_JSON in scope and body_length <= JOURNAL_WALK_LIMIT):
+        return request_secrets(scope)
+    return header_secrets(scope.get("headers", [])) | query_secrets(scope.get("query_string", b"").decode("latin-1"))
 
 
-def replay_body(body: bytes, receive: Receive) -> Receive:
-    """A ``receive`` that hands the already-read body to the app, then defers to the server."""
-    sent = False
+def _encoded_slash(scope: Scope) -> bool:
+    """A ``%2F`` in the path: no path parameter can hold one, so it names no resource (Apache
+    httpd's ``AllowEncodedSlashes Off`` answers 404 too), never a redirect."""
+    raw: bytes = scope.get("raw_path") or b""
+    return b"%2f" in raw.lower()
 
-    async def replay() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
 
-    return replay
+def _no_route(path: str, mount: MountedApi | None) -> DomainError:
+    if mount is None:
+        return NotFound(f"No API is mounted at {path}; GET / lists them")
+    return NotFound(f"No route for {path}")
+
+
+async def _drop(scope: Scope, receive: Receive, send: Send) -> None:
+    """Close the connection before any status line (the server's drop extension, ``mockserver.http.protocol``).
+
+    A server without the extension (an in-process test client) gets a started response and
+    :class:`DroppedConnection`, which makes it close the connection mid-response.
+    """
+    drop = scope.get("extensions", {}).get(DROP)
+    if drop is None:
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"100")]})
+        raise DroppedConnection("fault rule dropped the connection")
+    drop()
+    async with asyncio.timeout(5):
+        while (await receive())["type"] != "http.disconnect":
+            pass
 
 
 async def _send_json(send: Send, response: ErrorResponse) -> None:
@@ -188,4 +230,4 @@ async def _send_json(send: Send, response: ErrorResponse) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-__all__ = ["DroppedConnection", "IdsyncMiddleware", "InternalError"]
+__all__ = ["SCOPE_JSON", "DroppedConnection", "IdsyncMiddleware", "InternalError", "replay_body"]

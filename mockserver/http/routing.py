@@ -10,13 +10,22 @@ import importlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from mockserver.apis.base import ErrorResponse
 from mockserver.apis.registry import ApiMount
 from mockserver.domain.errors import DomainError
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+class PathItem(NamedTuple):
+    """One path template of a spec: its regex, methods, concreteness and the methods taking a body."""
+
+    regex: re.Pattern[str]
+    methods: list[str]
+    literal_segments: int
+    with_body: frozenset[str]
 
 
 @dataclass
@@ -27,7 +36,7 @@ class MountedApi:
     base_path: str
     match_prefix: str
     render_error: Callable[[DomainError], ErrorResponse]
-    paths: list[tuple[re.Pattern[str], list[str], int]] = field(default_factory=list)
+    paths: list[PathItem] = field(default_factory=list)
 
     @classmethod
     def build(cls, api: ApiMount, spec: dict[str, Any], base_path: str, match_prefix: str) -> MountedApi:
@@ -40,7 +49,9 @@ class MountedApi:
                 methods.append("HEAD")
             regex = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template))
             literal_segments = sum(1 for part in template.split("/") if part and "{" not in part)
-            mounted.paths.append((re.compile(f"^{re.escape(base_path)}{regex}/?$"), methods, literal_segments))
+            with_body = frozenset(m.upper() for m in HTTP_METHODS if "requestBody" in (item.get(m) or {}))
+            pattern = re.compile(f"^{re.escape(base_path)}{regex}/?$")
+            mounted.paths.append(PathItem(pattern, methods, literal_segments, with_body))
         return mounted
 
 
@@ -65,17 +76,22 @@ class Router:
 
     def allowed_methods(self, path: str) -> list[str]:
         """Every method the specs define for ``path`` (for a correct ``Allow`` on 405, RFC 7231 §6.5.5)."""
-        mount = self.mount_for(path)
-        if mount is None:
-            return []
-        matches = [(methods, literal) for regex, methods, literal in mount.paths if regex.match(path)]
-        # OpenAPI 3.0.3 "Path Templating Matching": the more concrete path wins
-        # (``/{tenant}/v2/Users/.search`` is not ``/{tenant}/v2/Users/{id}``).
-        best = max((literal for _, literal in matches), default=0)
         allowed: list[str] = []
-        for methods, _ in (m for m in matches if m[1] == best):
-            allowed.extend(m for m in methods if m not in allowed)
+        for item in self._items(path):
+            allowed.extend(m for m in item.methods if m not in allowed)
         return allowed
+
+    def takes_body(self, path: str, method: str) -> bool:
+        """True when the operation at ``path`` and ``method`` declares a ``requestBody``."""
+        return any(method in item.with_body for item in self._items(path))
+
+    def _items(self, path: str) -> list[PathItem]:
+        """The path templates ``path`` matches, the most concrete only: OpenAPI 3.0.3 "Path
+        Templating Matching" (``/{tenant}/v2/Users/.search`` is not ``/{tenant}/v2/Users/{id}``)."""
+        mount = self.mount_for(path)
+        matches = [item for item in mount.paths if item.regex.match(path)] if mount else []
+        best = max((item.literal_segments for item in matches), default=0)
+        return [item for item in matches if item.literal_segments == best]
 
     def render(self, path: str, err: DomainError) -> ErrorResponse:
         """``err`` in the body of the API owning ``path``."""

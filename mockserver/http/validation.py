@@ -24,12 +24,21 @@ from collections.abc import Callable
 from typing import Any
 
 import jsonschema_rs
+from connexion.datastructures import MediaTypeDict
 from connexion.json_schema import Draft4RequestValidator, Draft4ResponseValidator, Draft4Validator
 from connexion.lifecycle import ConnexionRequest
 from connexion.utils import is_null, is_nullable
-from connexion.validators import JSONRequestBodyValidator, JSONResponseBodyValidator, ParameterValidator
+from connexion.validators import (
+    FormDataValidator,
+    JSONRequestBodyValidator,
+    JSONResponseBodyValidator,
+    MultiPartFormDataValidator,
+    ParameterValidator,
+    TextResponseBodyValidator,
+)
 
 from mockserver.http.middleware import SCOPE_JSON
+from mockserver.http.requests import ParsedRequest, RawHeaders, scope_request
 
 FORMAT_CHECKER = Draft4Validator.FORMAT_CHECKER
 #: Keywords whose Draft 4 meaning is the same in jsonschema_rs and in jsonschema (Connexion's engine).
@@ -166,14 +175,16 @@ class SchemaCache:
 
 
 SCHEMAS = SchemaCache()
+#: ASGI scope key: ``(uri_parser, path_params, query_params)`` of a request whose parameters passed.
+SCOPE_PARAMETERS = "idsync.parameters"
 _MISSING = object()
 
 
 class CompiledParameterValidator(ParameterValidator):
     """Connexion's ``ParameterValidator`` with a compiled plan: each distinct parameter checked once.
 
-    Connexion constructs it per request; the plan (which parameters, their compiled schemas) is
-    built on the first request of an operation and kept with the operation's parameter list.
+    Built once per operation (:class:`mockserver.http.prepared.PreparedRequestValidation`); the plan
+    (which parameters, their compiled schemas) is kept with the operation's parameter list.
     Strictness (``strict_validation``, per API) is applied exactly as Connexion applies it.
     """
 
@@ -185,24 +196,31 @@ class CompiledParameterValidator(ParameterValidator):
         security_query_params: list[str] | None = None,
     ) -> None:
         self._given = parameters
-        self._plan = PLANS.get(parameters)
         self.uri_parser = uri_parser
         self.strict_validation = strict_validation
         self.security_query_params = set(security_query_params or [])
 
     def validate(self, scope: dict[str, Any]) -> None:
-        """Accept at once when every check passes; otherwise Connexion's own code names the error."""
-        request = ConnexionRequest(scope, uri_parser=self.uri_parser)
+        """Accept at once when every check passes; otherwise Connexion's own code names the error.
+
+        The path and query parameters as this validator's URI parser resolved them are left in the
+        scope (:data:`SCOPE_PARAMETERS`), so the handler's request need not resolve them again."""
+        request = ParsedRequest.from_starlette_request(scope_request(scope), uri_parser=self.uri_parser)
         if not self._passes(request):
-            super().__init__(self._given, self.uri_parser, self.strict_validation, self.security_query_params)
-            self.validate_request(request)
+            given = (self._given, self.uri_parser, self.strict_validation, self.security_query_params)
+            ParameterValidator(*given).validate_request(request)
+        scope[SCOPE_PARAMETERS] = (self.uri_parser, request.path_params, request.query_params)
 
     def _passes(self, request: ConnexionRequest) -> bool:
-        plan = self._plan
+        plan = PLANS.get(self._given)
         if self.strict_validation and set(request.query_params) - plan.query_names - self.security_query_params:
             return False
-        for where, name, nullable, required, schema in plan.checks:
-            value = _value(request, where, name)
+        sources: dict[str, Any] = {}
+        for where, key, nullable, required, schema in plan.checks:
+            source = sources.get(where)
+            if source is None:
+                source = sources[where] = _source(request, where)
+            value = source.get(key)
             if nullable and is_null(value):
                 continue
             if value is None:
@@ -213,15 +231,15 @@ class CompiledParameterValidator(ParameterValidator):
         return True
 
 
-def _value(request: ConnexionRequest, where: str, name: str) -> Any:
-    """The value Connexion's validator reads for a parameter (``validate_<in>_parameter``)."""
+def _source(request: ConnexionRequest, where: str) -> Any:
+    """Where Connexion's validator reads a parameter of ``where`` (``validate_<in>_parameter``)."""
     if where == "query":
-        return request.query_params.get(name)
+        return request.query_params
     if where == "path":
-        return request.path_params.get(name.replace("-", "_"))
+        return request.path_params
     if where == "header":
-        return request.headers.get(name)
-    return request.cookies.get(name)
+        return RawHeaders(request.scope["headers"])
+    return request.cookies
 
 
 class ParameterPlan:
@@ -239,7 +257,7 @@ class ParameterPlan:
         self.checks = [
             (
                 p["in"],
-                p["name"],
+                p["name"].replace("-", "_") if p["in"] == "path" else p["name"],  # as Connexion reads it
                 bool(is_nullable(p)),
                 bool(p.get("required")),
                 SCHEMAS.get(p.get("schema", p), "parameter"),
@@ -298,3 +316,18 @@ class CompiledJSONResponseValidator(JSONResponseBodyValidator):
     def _validate(self, body: Any) -> None:
         if not SCHEMAS.get(self._schema, "response").is_valid(body):
             super()._validate(body)
+
+
+def validator_map() -> dict[str, Any]:
+    """Connexion's ``VALIDATOR_MAP`` with the compiled validators for JSON and parameters."""
+    return {
+        "parameter": CompiledParameterValidator,
+        "body": MediaTypeDict(
+            {
+                "*/*json": CompiledJSONBodyValidator,
+                "application/x-www-form-urlencoded": FormDataValidator,
+                "multipart/form-data": MultiPartFormDataValidator,
+            }
+        ),
+        "response": MediaTypeDict({"*/*json": CompiledJSONResponseValidator, "text/plain": TextResponseBodyValidator}),
+    }

@@ -6,8 +6,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-import httpx
-
 from contracts.scenario import require
 from contracts.target import Target
 
@@ -49,9 +47,7 @@ class Idp:
         self.generated: dict[str, Any] = generated.json()
         self.token: str = self.generated["token"]
         self.url: str = self.generated["externalSync"]["scimServerUrl"].rstrip("/")
-        self.scim = httpx.Client(
-            base_url=self.url, headers={"Authorization": f"Bearer {self.token}", **SCIM_JSON}, timeout=30
-        )
+        self.scim = target.http(self.url, {"Authorization": f"Bearer {self.token}", **SCIM_JSON})
         self.suffix = uuid.uuid4().hex[:8]
 
     def user(self, name: str, *, active: bool = True) -> dict[str, Any]:

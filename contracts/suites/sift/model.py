@@ -114,7 +114,7 @@ class _Upstream:
 
 
 def _run_model(target: Target) -> None:
-    from hypothesis import given, settings
+    from hypothesis import given, seed, settings
     from hypothesis import strategies as st
 
     names = ("ann", "ben", "cat", "dan")
@@ -127,6 +127,7 @@ def _run_model(target: Target) -> None:
         )
     )
 
+    @seed(target.random_seed)  # the run's --random-seed: the same histories on every run
     @settings(max_examples=12, deadline=None, database=None)
     @given(history=st.lists(snapshot, min_size=1, max_size=4))
     def run(history: list[tuple[dict[str, bool], dict[str, list[str]]]]) -> None:

@@ -78,7 +78,10 @@ async def sync_object(
         dry_run = False
     url = origin + provider["url"] if provider["url"].startswith("/") else provider["url"]
     verify, mode = bool(provider["verify_certificates"]), provider["compatibility_mode"]
-    async with open_client(url, provider["token"], verify=verify, dry_run=dry_run, compatibility_mode=mode) as client:
+    policy = state.context.outbound
+    async with open_client(
+        url, provider["token"], verify=verify, dry_run=dry_run, compatibility_mode=mode, policy=policy
+    ) as client:
         try:
             await client.connect()
         except TransientSyncException:

@@ -117,6 +117,14 @@ class Directory:
         """Every group as a SCIM resource (copies) with ``members``, in creation order."""
         return (_clone(self._view(GROUP_TYPE, g)) for g in list(self._groups.values()))
 
+    def read_users(self) -> list[dict[str, Any]]:
+        """Every user to read, not to keep: the read-only views (:meth:`_view`), no copies."""
+        return [self._view(USER_TYPE, u) for u in self._users.values()]
+
+    def read_groups(self) -> list[dict[str, Any]]:
+        """Every group to read, not to keep: the read-only views with ``members``, no copies."""
+        return [self._view(GROUP_TYPE, g) for g in self._groups.values()]
+
     def get_user(self, id: str) -> dict[str, Any]:
         """The user ``id`` (copy); :class:`NotFound` if none."""
         return _clone(self._view(USER_TYPE, self._find(USER_TYPE, id)))
@@ -124,6 +132,14 @@ class Directory:
     def get_group(self, id: str) -> dict[str, Any]:
         """The group ``id`` (copy); :class:`NotFound` if none."""
         return _clone(self._view(GROUP_TYPE, self._find(GROUP_TYPE, id)))
+
+    def read_user(self, id: str) -> dict[str, Any]:
+        """The user ``id`` to render, not to keep: the read-only view (:meth:`_view`), no copy."""
+        return self._view(USER_TYPE, self._find(USER_TYPE, id))
+
+    def read_group(self, id: str) -> dict[str, Any]:
+        """The group ``id`` to render, not to keep: the read-only view (:meth:`_view`), no copy."""
+        return self._view(GROUP_TYPE, self._find(GROUP_TYPE, id))
 
     def find_user(self, user_name: str) -> dict[str, Any] | None:
         """The user with ``userName`` (case-insensitive), or None."""

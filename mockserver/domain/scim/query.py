@@ -159,6 +159,8 @@ def project(
     object (and new trimmed complex values) sharing the attribute values it keeps with ``resource``:
     it is rendered, never changed (the directory's views are read-only, docs/style.md rule 5).
     """
+    if not attributes and not excluded:
+        return _by_default(resource, rtype)
     want, want_ext = _selection(rtype, attributes) if attributes else (None, set())
     drop, drop_ext = _selection(rtype, excluded) if excluded else (_Selection(), set())
     out: dict[str, Any] = {}
@@ -183,6 +185,42 @@ def project(
 
 
 _SKIP = object()
+#: ``returned`` verdicts of attribute names with no ``attributes``/``excludedAttributes``, per owner.
+_DEFAULT: dict[tuple[int, str], tuple[Any, Any]] = {}
+_DEFAULT_KEPT = 4096
+
+
+def _by_default(resource: dict[str, Any], rtype: ResourceType) -> dict[str, Any]:
+    """``project`` without ``attributes``/``excludedAttributes``: what it keeps, decided once per name.
+
+    Then an attribute is returned unless unknown, ``never`` or ``request`` (RFC 7643 §7); an
+    extension object keeps its returned sub-attributes and is left out when none is left."""
+    out: dict[str, Any] = {}
+    for key, value in resource.items():
+        verdict = _default_verdict(rtype, key)
+        if verdict is True:
+            out[key] = value
+        elif verdict is not False:
+            sub = {k: v for k, v in value.items() if _default_verdict(verdict, k) is True}
+            if sub:
+                out[key] = sub
+    return out
+
+
+def _default_verdict(owner: Any, key: str) -> Any:
+    """True (kept), False (dropped) or, for a resource type's extension URN, the extension's schema."""
+    found = _DEFAULT.get((id(owner), key))
+    if found is not None and found[0] is owner:
+        return found[1]
+    if key == "schemas" and isinstance(owner, ResourceType):
+        verdict: Any = True
+    else:
+        ext = owner.extension(key) if isinstance(owner, ResourceType) else None
+        attr = None if ext is not None else owner.attr(key)
+        verdict = ext if ext is not None else attr is not None and attr.returned not in ("never", "request")
+    if len(_DEFAULT) < _DEFAULT_KEPT:
+        _DEFAULT[(id(owner), key)] = (owner, verdict)
+    return verdict
 
 
 def _project_level(

@@ -14,6 +14,7 @@ import uuid
 from typing import Any
 
 from mockserver.domain.errors import FailedPrecondition, NotFound
+from mockserver.domain.heap import no_cyclic_gc
 from mockserver.domain.limits import MAX_SIFT_RUNS, MAX_SIFT_TOKENS, MAX_SIFT_USERS
 from mockserver.domain.sift.paging import ListQuery, select
 from mockserver.domain.sift.reconcile import SyncDiff, apply, reconcile
@@ -122,11 +123,12 @@ class ExternalSync:
         state = self.state
         if state.external_sync is None:
             raise FailedPrecondition("external sync is not configured for this organization; generate a token first")
-        scim_users, scim_groups = self.scim.read(state.external_sync["tenant"])
         org = {"users": state.users, "groups": state.groups}
-        diff = reconcile(org, scim_users, scim_groups)
-        now = state.now()
-        apply(org, diff, now)
+        with no_cyclic_gc():  # a view of every SCIM user and group is held throughout (mockserver.domain.heap)
+            scim_users, scim_groups = self.scim.read(state.external_sync["tenant"])
+            diff = reconcile(org, scim_users, scim_groups)
+            now = state.now()
+            apply(org, diff, now)
         if state.context.quirk("sift-deletes-instead-of-deactivates"):
             self._delete_users(diff.deactivated_user_ids)
         state.external_sync = {**state.external_sync, "mostRecentSyncDate": now, "mostRecentSyncByUserId": caller}

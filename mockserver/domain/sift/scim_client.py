@@ -47,4 +47,4 @@ class OrgScimServer:
             directory = self.directories.get(tenant)
         except NotFound:
             raise FailedPrecondition("the organization's SCIM server is gone; generate a token first") from None
-        return list(directory.users()), list(directory.groups())
+        return directory.read_users(), directory.read_groups()  # only read by the reconciliation
