@@ -1,0 +1,255 @@
+"""Client compatibility modes (specs/README.md "scim", "Client compatibility modes"): the IdPs' own requests.
+
+``tests/samples/idp-*.json`` hold the literal requests of each vendor document (named after it).
+Each case runs on three tenants of one server, all with the same setup: the literal request on a
+tenant in the sample's compat mode, its RFC 7644 form on a strict tenant (both must end in the
+same state and answer the same resource; the compat tenant's journal entry names each departure,
+the strict one's none), and the literal request on another strict tenant, which refuses it as
+before (400, nothing changed), or reads it the RFC way where that is legal.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mockserver.app import create_app
+
+TOKEN = "compat-token"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+ADMIN = {"Authorization": "Bearer idsync-token"}
+SAMPLES = sorted((Path(__file__).parent / "samples").glob("idp-*.json"))
+CASES = [
+    (json.loads(path.read_text(encoding="utf-8")), case)
+    for path in SAMPLES
+    for case in json.loads(path.read_text(encoding="utf-8"))["cases"]
+]
+IDS = [f"{sample['compat']}-{case['name']}" for sample, case in CASES]
+UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+NAMES = itertools.count(1)
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Any]:
+    with create_app(validate_responses=True).test_client() as made:
+        yield made
+
+
+class Tenant:
+    """One SCIM tenant made through the admin API, with the sample's setup and aliases for its ids."""
+
+    def __init__(self, client: Any, compat: str) -> None:
+        self.client, self.name = client, f"t{next(NAMES)}-{compat}"
+        made = client.post(
+            "/__admin/tenants",
+            json={"name": self.name, "tokens": [TOKEN], "options": {"compat": compat}},
+            headers=ADMIN,
+        )
+        assert made.status_code == 201 and made.json()["options"]["compat"] == compat, made.text
+        self.ids: dict[str, str] = {}
+
+    def setup(self, steps: list[dict[str, Any]]) -> Tenant:
+        for step in steps:
+            made = self.client.post(f"/scim/{self.name}/v2{step['path']}", json=self.fill(step["body"]), headers=AUTH)
+            assert made.status_code == 201, made.text
+            self.ids[step["as"]] = made.json()["id"]
+        return self
+
+    def fill(self, value: Any) -> Any:
+        """``{alias}`` in any string replaced by that resource's id in this tenant."""
+        if isinstance(value, dict):
+            return {k: self.fill(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.fill(v) for v in value]
+        if isinstance(value, str):
+            for alias, id in self.ids.items():
+                value = value.replace("{" + alias + "}", id)
+        return value
+
+    def send(self, request: dict[str, Any]) -> Any:
+        return self.client.request(
+            request["method"],
+            f"/scim/{self.name}/v2{self.fill(request['path'])}",
+            params=request.get("query"),
+            json=self.fill(request["body"]) if "body" in request else None,
+            headers=AUTH,
+        )
+
+    def last_notes(self) -> list[str]:
+        entries = self.client.get(
+            "/__admin/journal", params={"path": f"^/scim/{self.name}/", "limit": 1}, headers=ADMIN
+        ).json()["entries"]
+        return list(entries[-1]["notes"])
+
+    def canonical(self, value: Any) -> Any:
+        """``value`` without what differs between tenants: ids as aliases, no ``meta``/``$ref``/``location``."""
+        aliases = {id: alias for alias, id in self.ids.items()}
+        if isinstance(value, dict):
+            return {k: self.canonical(v) for k, v in value.items() if k not in ("meta", "$ref", "location")}
+        if isinstance(value, list):
+            return [self.canonical(v) for v in value]
+        if isinstance(value, str) and value in aliases:
+            return "{" + aliases[value] + "}"
+        return "<new id>" if isinstance(value, str) and UUID.match(value) else value
+
+    def state(self) -> Any:
+        users = self.client.get(f"/scim/{self.name}/v2/Users", headers=AUTH).json()
+        groups = self.client.get(f"/scim/{self.name}/v2/Groups", headers=AUTH).json()
+        return self.canonical([users["Resources"], groups["Resources"]])
+
+
+def _body(response: Any) -> Any:
+    return response.json() if response.content else None
+
+
+@pytest.mark.parametrize(("sample", "case"), CASES, ids=IDS)
+def test_idp_request_works_in_its_mode_like_its_rfc_form(client: Any, sample: dict[str, Any], case: Any) -> None:
+    compat = Tenant(client, sample["compat"]).setup(sample["setup"])
+    rfc = Tenant(client, "strict").setup(sample["setup"])
+    got = compat.send(case["request"])
+    notes = compat.last_notes()
+    want = rfc.send(case.get("rfc", case["request"]))
+    assert rfc.last_notes() == []
+    assert 200 <= got.status_code < 300, got.text
+    assert (got.status_code, compat.canonical(_body(got))) == (want.status_code, rfc.canonical(_body(want)))
+    assert compat.state() == rfc.state()
+    assert all(n.startswith(f"compat {sample['compat']}: ") for n in notes), notes
+    _assert_notes(notes, case["notes"])
+
+
+def _assert_notes(notes: list[str], expected: list[str]) -> None:
+    """One note per expected text, each containing it."""
+    left = list(notes)
+    for text in expected:
+        found = next((n for n in left if text in n), None)
+        assert found is not None, f"no note says {text!r}: {notes}"
+        left.remove(found)
+    assert left == [], f"notes nobody expected: {left}"
+
+
+@pytest.mark.parametrize(("sample", "case"), CASES, ids=IDS)
+def test_strict_tenant_reads_idp_request_as_rfc_7644_does(client: Any, sample: dict[str, Any], case: Any) -> None:
+    """``strict`` in a sample: ``same`` (RFC as sent), ``as its RFC form`` (a capitalised ``op``, read on
+    every tenant, specs/README.md "PATCH op"), 400, or ``every member removed`` (remove by value)."""
+    strict = Tenant(client, "strict").setup(sample["setup"])
+    before = strict.state()
+    answer = strict.send(case["request"])
+    assert strict.last_notes() == []
+    if case["strict"] == "same":
+        assert "rfc" not in case and not case["notes"], "a request the strict tenant takes as is has no RFC form"
+        assert 200 <= answer.status_code < 300, answer.text
+    elif case["strict"] == "as its RFC form":
+        assert all(re.match(r"op '\w+' is not RFC 7644", n) for n in case["notes"]), case["notes"]
+        rfc = Tenant(client, "strict").setup(sample["setup"])
+        want = rfc.send(case["rfc"])
+        assert (answer.status_code, strict.canonical(_body(answer))) == (want.status_code, rfc.canonical(_body(want)))
+        assert strict.state() == rfc.state() != before
+    elif case["strict"] == 400:
+        assert answer.status_code == 400 and answer.json()["scimType"], answer.text
+        assert strict.state() == before
+    else:
+        # RFC 7644 §3.5.2.2: remove on a multi-valued attribute without a filter removes every value.
+        assert case["strict"] == "every member removed" and answer.status_code == 200, answer.text
+        assert "members" not in answer.json() and "members" in before[1][0]
+    assert strict.last_notes() == []
+
+
+def test_samples_cover_every_mode_and_name_their_source() -> None:
+    modes = {sample["compat"] for sample, _ in CASES}
+    assert modes == {"entra", "okta", "authentik"}
+    assert all(s["source"].count("http") or "vendor-facts.md" in s["source"] for s, _ in CASES)
+    assert any(c["notes"] for s, c in CASES if s["compat"] == "authentik")
+    assert all(not c["notes"] for s, c in CASES if s["compat"] == "okta")  # Okta's documented requests are RFC
+
+
+def test_okta_and_authentik_modes_still_refuse_entra_forms(client: Any) -> None:
+    """Each mode reads its own IdP's departures only: "False" is 400 outside entra. "Replace" is read
+    on every tenant as before issue 15 (specs/README.md "PATCH op"), with a note only in entra."""
+    for mode in ("okta", "authentik", "strict"):
+        tenant = Tenant(client, mode).setup([_user("ann")])
+        answer = tenant.send(_patch("/Users/{ann}", {"op": "Replace", "path": "active", "value": "False"}))
+        assert answer.status_code == 400 and answer.json()["scimType"] == "invalidValue", answer.text
+        answer = tenant.send(_patch("/Users/{ann}", {"op": "Replace", "path": "active", "value": False}))
+        assert answer.status_code == 200 and answer.json()["active"] is False, answer.text
+        assert tenant.last_notes() == []
+
+
+def test_entra_mode_reads_string_booleans_in_bodies_and_sub_attributes(client: Any) -> None:
+    """[E2] shows "False" in a PATCH; the same reading in a POST body and a sub-attribute is Inferred."""
+    tenant = Tenant(client, "entra")
+    made = tenant.send(
+        {"method": "POST", "path": "/Users", "body": {"schemas": [USER], "userName": "ann", "active": "True"}}
+    )
+    assert made.status_code == 201 and made.json()["active"] is True, made.text
+    assert tenant.last_notes() == ["compat entra: active 'True' is a string, not a JSON boolean (RFC 7643 §2.3.2)"]
+    email = {"value": "ann@example.com", "type": "work", "primary": "True"}
+    patched = tenant.send(_patch(f"/Users/{made.json()['id']}", {"op": "add", "path": "emails", "value": [email]}))
+    assert patched.status_code == 200 and patched.json()["emails"][0]["primary"] is True, patched.text
+    assert tenant.last_notes() == [
+        "compat entra: emails.primary 'True' is a string, not a JSON boolean (RFC 7643 §2.3.2)"
+    ]
+
+
+def test_a_patch_of_only_ignored_attributes_changes_nothing(client: Any) -> None:
+    tenant = Tenant(client, "entra").setup([_user("ann")])
+    before = tenant.client.get(f"/scim/{tenant.name}/v2/Users/{tenant.ids['ann']}", headers=AUTH).json()
+    custom = "urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User:tag"
+    answer = tenant.send(_patch("/Users/{ann}", {"op": "Add", "path": custom, "value": "701984"}))
+    assert answer.status_code == 200 and answer.json() == before, answer.text
+    assert [n.split(": ", 1)[1][:14] for n in tenant.last_notes()] == ["op 'Add' is no", "attribute 'urn"]
+
+
+def test_notes_stay_when_the_request_then_fails(client: Any) -> None:
+    tenant = Tenant(client, "entra").setup([_user("ann")])
+    answer = tenant.send(_patch("/Users/{ann}", {"op": "Replace", "path": "userName", "value": ""}))
+    assert answer.status_code == 400, answer.text
+    assert tenant.last_notes() == ["compat entra: op 'Replace' is not RFC 7644 §3.5.2 (lower-case 'replace')"]
+
+
+def test_several_members_removed_by_value_are_several_rfc_removes(client: Any) -> None:
+    tenant = Tenant(client, "authentik").setup([_user("a"), _user("b"), _user("c"), _group("g", ["a", "b", "c"])])
+    op = {"op": "remove", "path": "members", "value": [{"value": "{a}"}, {"value": "{c}"}]}
+    answer = tenant.send(_patch("/Groups/{g}", op))
+    assert answer.status_code == 200, answer.text
+    assert [m["value"] for m in answer.json()["members"]] == [tenant.ids["b"]]
+    assert len(tenant.last_notes()) == 1 and "read as 2 remove(s)" in tenant.last_notes()[0]
+
+
+def test_filters_that_parse_are_never_rewritten(client: Any) -> None:
+    tenant = Tenant(client, "entra").setup([_user("ann")])
+    for text in ('userName eq "ann"', "active eq true", 'userName eq "ann" and active pr'):
+        assert tenant.send({"method": "GET", "path": "/Users", "query": {"filter": text}}).status_code == 200
+        assert tenant.last_notes() == []
+    hopeless = tenant.send({"method": "GET", "path": "/Users", "query": {"filter": "userName eq"}})
+    assert hopeless.status_code == 400 and hopeless.json()["scimType"] == "invalidFilter"
+
+
+def test_compat_option_is_checked_and_shown(client: Any) -> None:
+    refused = client.post("/__admin/tenants", json={"name": "nope", "options": {"compat": "azure"}}, headers=ADMIN)
+    assert refused.status_code == 400 and "options.compat" in refused.text
+    assert client.get("/__admin/tenants/nope", headers=ADMIN).status_code == 404
+    assert client.get("/__admin/tenants/default", headers=ADMIN).json()["options"]["compat"] == "strict"
+
+
+USER = "urn:ietf:params:scim:schemas:core:2.0:User"
+GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group"
+PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+
+
+def _user(alias: str) -> dict[str, Any]:
+    return {"as": alias, "path": "/Users", "body": {"schemas": [USER], "userName": alias}}
+
+
+def _group(alias: str, members: list[str]) -> dict[str, Any]:
+    body = {"schemas": [GROUP], "displayName": alias, "members": [{"value": "{" + m + "}"} for m in members]}
+    return {"as": alias, "path": "/Groups", "body": body}
+
+
+def _patch(path: str, *ops: dict[str, Any]) -> dict[str, Any]:
+    return {"method": "PATCH", "path": path, "body": {"schemas": [PATCH_OP], "Operations": list(ops)}}
