@@ -26,7 +26,6 @@ import httpx
 from contracts.idp.lifecycle import PLACEHOLDER, Call, Lifecycle, Step, fill, lifecycle
 from contracts.idp.paths import MISSING, matches, resolve
 from contracts.scenario import ContractSkipped, ContractViolation
-from contracts.suites.scim import scim_base
 from contracts.target import Target
 
 
@@ -44,6 +43,8 @@ class Replay:
     created: list[str] = field(default_factory=list)
     sent: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
+    #: How to make the replay's own tenant before a curl line of the evidence (idsync mocks only).
+    setup: str = ""
 
     def step(self, step: Step) -> None:
         """Every call of ``step``; raises :class:`ContractViolation` naming the IdP's consequence,
@@ -111,6 +112,8 @@ class Replay:
         lines = [evidence, *(f"this step sent: {line}" for line in self.sent[:-1])]
         if call.origin:
             lines.append(f"request as in {call.origin}")
+        if self.setup:
+            lines.append(self.setup)
         raise ContractViolation(consequence, source(step), "\n".join(lines))
 
 
@@ -124,9 +127,9 @@ def replay_through(target: Target, idp: str, name: str) -> None:
     life = lifecycle(idp)
     steps = [s.name for s in life.steps]
     index = steps.index(name)
-    with _client(target, life) as client:
+    with _client(target, life) as (client, setup):
         run = "r" + uuid.uuid4().hex[:8]
-        replay = Replay(life, client, {"run": run, "RUN": run.upper()})
+        replay = Replay(life, client, {"run": run, "RUN": run.upper()}, setup=setup)
         try:
             for earlier in life.steps[:index]:
                 replay.arrange(earlier)
@@ -137,31 +140,38 @@ def replay_through(target: Target, idp: str, name: str) -> None:
 
 
 @contextmanager
-def _client(target: Target, life: Lifecycle) -> Iterator[httpx.Client]:
-    """A recording client on the SCIM base: the IdP's own tenant on an idsync mock."""
-    tenant = None
+def _client(target: Target, life: Lifecycle) -> Iterator[tuple[httpx.Client, str]]:
+    """A recording client on the SCIM base (the IdP's own tenant on an idsync mock), and how
+    that tenant is made, for the curl lines of a failure."""
+    from contracts.suites.scim import scim_base  # the suite imports this module's steps
+
+    tenant, setup = None, ""
     if target.admin is not None and target.credentials.scim_tenant == "default":
-        tenant = _compat_tenant(target, life)
+        tenant, setup = _compat_tenant(target, life)
     auth = target.auth_headers("scim")
     with target.http(scim_base(target, tenant), {**auth, "Accept": life.headers["Accept"]}) as client:
-        yield client
+        yield client, setup
 
 
-def _compat_tenant(target: Target, life: Lifecycle) -> str:
-    """Make (or keep) the tenant ``idp-<idp>`` in compat mode ``life.compat`` with the run's token."""
+def _compat_tenant(target: Target, life: Lifecycle) -> tuple[str, str]:
+    """Make (or keep) the tenant ``idp-<idp>`` in compat mode ``life.compat`` with the run's token;
+    its name and the curl line that makes it."""
     assert target.admin is not None
     name = f"idp-{life.idp}"
     token = target.credentials.bearer or "idsync-token"
-    made = target.admin.http.post(
-        "/tenants", json={"name": name, "tokens": [token], "options": {"compat": life.compat}}
-    )
+    body = {"name": name, "tokens": [token], "options": {"compat": life.compat}}
+    made = target.admin.http.post("/tenants", json=body)
     if made.status_code not in (201, 409):
         raise ContractViolation(
             f"the idsync mock refused a SCIM tenant in compat mode {life.compat!r}",
             "specs/admin.yaml, POST /__admin/tenants",
             f"{made.status_code} {made.text}",
         )
-    return name
+    shown = {**body, "tokens": ["$TOKEN" if not target.credentials.public else token]}
+    url = target.reproduction.url(str(made.request.url))
+    auth = target.curl_auth(str(made.request.headers.get("authorization", "")))
+    curl = f"curl -sS -X POST -H 'Content-Type: application/json' --data-raw '{json.dumps(shown)}' {auth} {url}"
+    return name, f"the replay runs on its own tenant, made first: {target.reproduction.preamble}{curl}"
 
 
 def _clean_up(recording: httpx.Client, created: list[str]) -> None:
