@@ -143,3 +143,12 @@ def test_cli_replays_and_refuses_idp_with_another_api() -> None:
 
 def _failures(run: VerifyRun) -> list[Result]:
     return [r for r in run.results if r.failed]
+
+
+def test_the_packaged_suite_replays_an_idp_when_asked() -> None:
+    """``pytest --pyargs contracts.suite --idsync-idp okta``: the same steps as ``idsync verify --idp okta``."""
+    command = [sys.executable, "-m", "pytest", "--pyargs", "contracts.suite", "-q", "-p", "no:randomly"]
+    flags = ["--idsync-api", "scim", "--idsync-level", "scenario", "--idsync-idp", "okta"]
+    done = subprocess.run([*command, *flags], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert f"{len(lifecycle('okta').steps)} passed" in done.stdout, done.stdout[-3000:]
