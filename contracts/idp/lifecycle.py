@@ -107,8 +107,16 @@ def _call(data: dict[str, Any], documents: dict[str, str]) -> Call:
         expect=Expect(tuple(expect["status"]), dict(expect.get("json", {})), tuple(expect.get("absent", ()))),
         consequence=consequence if isinstance(consequence, dict) else {"status": consequence, "body": consequence},
         save=dict(data.get("save", {})),
-        origin=f'{documents[reference.partition("#")[0]]}, "{reference.partition("#")[2]}"' if reference else "",
+        origin=_origin(reference, documents),
     )
+
+
+def _origin(reference: str | None, documents: dict[str, str]) -> str:
+    """``<vendor document>, "<case name>"`` for a sample reference; empty for a call's own request."""
+    if not reference:
+        return ""
+    file, _, case = reference.partition("#")
+    return f'{documents[file]}, "{case}"'
 
 
 def _step(data: dict[str, Any], documents: dict[str, str]) -> Step:
