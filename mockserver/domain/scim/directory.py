@@ -280,7 +280,7 @@ class Directory:
     def _patch(self, rtype: ResourceType, id: str, patch: dict[str, Any], if_match: str | None) -> dict[str, Any]:
         old = self._find(rtype, id)
         check_etag(old, if_match)
-        rfc_patch = self._rfc_form(compat.read_patch(self._client_mode(), rtype, patch))
+        rfc_patch = self._rfc_form(compat.read_patch(self._client_mode(), rtype, patch, old))
         if rfc_patch is None:  # every operation named an attribute the compat mode ignores
             return self.get_user(id) if rtype is USER_TYPE else self.get_group(id)
         ops = planted_ops(self.quirk, rtype, read_operations(rfc_patch, rtype, patch_dialect(self.quirk)))
