@@ -254,3 +254,54 @@ def _group(alias: str, members: list[str]) -> dict[str, Any]:
 
 def _patch(path: str, *ops: dict[str, Any]) -> dict[str, Any]:
     return {"method": "PATCH", "path": path, "body": {"schemas": [PATCH_OP], "Operations": list(ops)}}
+
+
+def test_entra_value_path_on_a_missing_element_adds_it(client: Any) -> None:
+    """compat_valuepath: Entra's first work phone / address is an Add or Replace on a value path that
+    matches nothing; RFC 7644 §3.5.2.3 makes that noTarget, which the strict tenant still answers."""
+    ops = [
+        {"op": "Add", "path": 'phoneNumbers[type eq "work"].value', "value": "+1 555 0100"},
+        {"op": "Replace", "path": 'addresses[type eq "work"].formatted', "value": "1 Road"},
+        {"op": "Add", "path": 'addresses[type eq "work"].locality', "value": "Town"},
+    ]
+    tenant = Tenant(client, "entra").setup([_user("ann")])
+    answer = tenant.send(_patch("/Users/{ann}", *ops))
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["phoneNumbers"] == [{"type": "work", "value": "+1 555 0100"}]
+    assert answer.json()["addresses"] == [{"type": "work", "formatted": "1 Road", "locality": "Town"}]
+    created = [n for n in tenant.last_notes() if "matches no value" in n]
+    assert created == [
+        "compat entra: add on 'phoneNumbers[type eq \"work\"].value' matches no value (RFC 7644 §3.5.2.3:"
+        ' noTarget): read as an add of {"type": "work", "value": "+1 555 0100"} to phoneNumbers',
+        "compat entra: replace on 'addresses[type eq \"work\"].formatted' matches no value (RFC 7644 §3.5.2.3:"
+        ' noTarget): read as an add of {"type": "work", "formatted": "1 Road"} to addresses',
+    ]
+    again = tenant.send(_patch("/Users/{ann}", {"op": "Replace", "path": ops[0]["path"], "value": "+1 555 0199"}))
+    assert again.json()["phoneNumbers"] == [{"type": "work", "value": "+1 555 0199"}]
+    assert not any("matches no value" in n for n in tenant.last_notes())
+    strict = Tenant(client, "strict").setup([_user("ann")])
+    refused = strict.send(_patch("/Users/{ann}", *ops))
+    assert refused.status_code == 400 and refused.json()["scimType"] == "noTarget", refused.text
+
+
+def test_value_path_filters_that_pin_nothing_stay_no_target(client: Any) -> None:
+    tenant = Tenant(client, "entra").setup([_user("ann")])
+    before = tenant.state()
+    for path in ('emails[value co "x"].display', 'emails[type eq "work" or type eq "home"].value'):
+        answer = tenant.send(_patch("/Users/{ann}", {"op": "replace", "path": path, "value": "v"}))
+        assert answer.status_code == 400 and answer.json()["scimType"] == "noTarget", answer.text
+        assert tenant.state() == before
+
+
+def test_compat_round_trips_through_the_admin_state_and_a_bad_one_changes_nothing(client: Any) -> None:
+    Tenant(client, "okta")
+    state = client.get("/__admin/state", headers=ADMIN).json()
+    modes = {name: t["options"]["compat"] for name, t in state["scim"]["tenants"].items()}
+    assert "okta" in modes.values() and modes["default"] == "strict"
+    assert client.put("/__admin/state", json=state, headers=ADMIN).status_code == 200
+    assert client.get("/__admin/state", headers=ADMIN).json() == state
+    state["scim"]["tenants"]["default"]["options"]["compat"] = "azure"
+    refused = client.put("/__admin/state", json=state, headers=ADMIN)
+    assert refused.status_code == 400 and "compat" in refused.text, refused.text
+    state["scim"]["tenants"]["default"]["options"]["compat"] = "strict"
+    assert client.get("/__admin/state", headers=ADMIN).json() == state

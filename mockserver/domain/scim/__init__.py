@@ -8,8 +8,9 @@ users, groups and bearer tokens. Modules: ``schema`` (attribute definitions), ``
 ``tenants``, ``bulk`` (§3.7), ``discovery``.
 ``dialect`` names how another server reads SCIM: StackSpot's store
 (``mockserver.domain.stackspot``) uses these same modules in its own dialect.
-``compat`` and ``compat_values`` are the client compatibility modes (``options.compat``): what
-Entra ID, Okta and authentik send, read in RFC form; ``idp_faults`` plants bugs their replays catch.
+``compat``, ``compat_values`` and ``compat_valuepath`` are the client compatibility modes
+(``options.compat``): what Entra ID, Okta and authentik send, read in RFC form; ``idp_faults``
+plants bugs their replays catch.
 """
 
 from __future__ import annotations

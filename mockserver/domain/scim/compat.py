@@ -5,16 +5,20 @@ A tenant's ``options.compat`` (``TenantOptions``) names one :class:`Mode`. A mod
 RFC form and says so in a note (``"compat entra: op 'Replace' is not RFC 7644 §3.5.2 ..."``) that
 the handler puts on the request's journal entry. The directory then reads the result exactly as a
 ``strict`` tenant does: the modes share the one RFC core, and ``strict`` (the default) has no rule,
-so every departure stays a 400 there. The rules, their sources and the modes are listed in
-specs/README.md ("scim", "Client compatibility modes"); the vendor documents are:
+so a departure stays a 400 there (a capitalised ``op`` excepted: every tenant reads it, as before
+the modes, and only ``entra`` notes it; specs/README.md "PATCH op"). The rules, their sources and
+the modes are listed in specs/README.md ("scim", "Client compatibility modes"); the vendor
+documents are:
 
 - [E1] Microsoft Learn, "Tutorial: Develop and plan provisioning for a SCIM endpoint in Microsoft
-  Entra ID" (learn.microsoft.com/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups).
+  Entra ID",
+  https://learn.microsoft.com/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups
 - [E2] Microsoft Learn, "Known issues and resolutions with SCIM 2.0 protocol compliance of the
-  Microsoft Entra user provisioning service" (.../application-provisioning-config-problem-scim-compatibility):
-  the requests sent without the ``aadOptscim062020`` flag.
-- [O1] Okta, "SCIM 2.0 protocol" (developer.okta.com/docs/api/openapi/okta-scim/guides/scim-20) and
-  [O2] "Test your SCIM API" (developer.okta.com/docs/guides/scim-provisioning-integration-prepare):
+  Microsoft Entra user provisioning service", the requests sent without the ``aadOptscim062020`` flag,
+  https://learn.microsoft.com/entra/identity/app-provisioning/application-provisioning-config-problem-scim-compatibility
+- [O1] Okta, "SCIM 2.0 protocol",
+  https://developer.okta.com/docs/api/openapi/okta-scim/guides/scim-20 and [O2] Okta, "Test your
+  SCIM API", https://developer.okta.com/docs/guides/scim-provisioning-integration-prepare/main/ :
   every request they show is RFC 7644 as written, so the okta mode needs only :data:`UNKNOWN_IGNORED`.
 - [A8] docs/vendor-facts.md A8: authentik's outbound SCIM client.
 
@@ -29,6 +33,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from mockserver.domain.errors import BadRequest
+from mockserver.domain.scim.compat_valuepath import Elements, created
 from mockserver.domain.scim.compat_values import (
     BARE_EXTENSION_NAMES,
     CAPITALISED_OP,
@@ -90,25 +95,27 @@ def read_resource(current: Mode, rtype: ResourceType, body: Any) -> Reading:
     return Reading(fixed, tuple(current.note(n) for n in notes))
 
 
-def read_patch(current: Mode, rtype: ResourceType, body: Any) -> Reading:
+def read_patch(current: Mode, rtype: ResourceType, body: Any, resource: dict[str, Any] | None = None) -> Reading:
     """A PatchOp body (RFC 7644 §3.5.2) with each operation in RFC form; anything this module does
-    not recognise is left as sent, for the RFC reading to accept or refuse."""
+    not recognise is left as sent, for the RFC reading to accept or refuse. ``resource``: the one
+    patched, as stored (``compat_valuepath`` reads its multi-valued attributes)."""
     ops = body.get("Operations") if isinstance(body, dict) else None
     if not current.rules or not isinstance(ops, list) or not ops:
         return Reading(body)
     notes: list[str] = []
-    fixed = [out for raw in ops for out in _operation(current, rtype, raw, notes)]
+    elements = Elements(resource)
+    fixed = [out for raw in ops for out in _operation(current, rtype, raw, notes, elements)]
     return Reading({**body, "Operations": fixed} if fixed else None, tuple(current.note(n) for n in notes))
 
 
-def _operation(current: Mode, rtype: ResourceType, raw: Any, notes: list[str]) -> list[Any]:
+def _operation(current: Mode, rtype: ResourceType, raw: Any, notes: list[str], elements: Elements) -> list[Any]:
     """One operation as zero (ignored), one or several RFC operations."""
     if not isinstance(raw, dict):
         return [raw]
     raw = _lower_op(current, raw, notes)
     path = raw.get("path")
     if isinstance(path, str):
-        return _with_path(current, rtype, raw, path, notes)
+        return _with_path(current, rtype, raw, path, notes, elements)
     if "path" not in raw and isinstance(raw.get("value"), dict):
         return [{**raw, "value": _pathless_value(current, rtype, raw["value"], notes)}]
     return [raw]
@@ -124,7 +131,9 @@ def _lower_op(current: Mode, raw: dict[str, Any], notes: list[str]) -> dict[str,
     return {**raw, "op": op.lower()}
 
 
-def _with_path(current: Mode, rtype: ResourceType, raw: dict[str, Any], sent: str, notes: list[str]) -> list[Any]:
+def _with_path(
+    current: Mode, rtype: ResourceType, raw: dict[str, Any], sent: str, notes: list[str], elements: Elements
+) -> list[Any]:
     path = _qualified(current, rtype, sent, notes)
     try:
         target = parse_path(rtype, path, lenient=True)
@@ -136,7 +145,10 @@ def _with_path(current: Mode, rtype: ResourceType, raw: dict[str, Any], sent: st
         return _remove_by_value(current, target, path, raw, notes)
     if "value" not in raw:
         return [{**raw, "path": path}]
-    return [{**raw, "path": path, "value": _fit_target(current, target, raw["value"], sent, notes)}]
+    value = _fit_target(current, target, raw["value"], sent, notes)
+    return [
+        created(current, target, path, raw.get("op"), value, elements, notes) or {**raw, "path": path, "value": value}
+    ]
 
 
 def _ignored(current: Mode, name: str, raw: Any, notes: list[str]) -> list[Any]:

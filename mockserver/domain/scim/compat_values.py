@@ -29,6 +29,10 @@ REMOVE_BY_VALUE = Rule("remove by value", "[E2] 'remove a group member' without 
 MANAGER_AS_ID = Rule("manager as an id", "[E1] schema example: enterprise manager '123456'; example 5: an array")
 BARE_EXTENSION_NAMES = Rule("extension attribute without its URN", "[E1] example 5: PATCH path 'manager'")
 UNQUOTED_FILTER_VALUES = Rule("unquoted filter values", "[E1] example 1: externalId eq jyoung; [A8] 2024.x lookups")
+VALUE_PATH_CREATES = Rule(
+    "value path matching nothing creates the element",
+    "[E1] 'Update User [Multi-valued properties]' path form; first values: compat_valuepath",
+)
 UNKNOWN_IGNORED = Rule(
     "unknown attributes ignored",
     "[E1] create bodies name unknown schemas (ADSCIM Group, a custom extension); Inferred for [O1] and [A8]: "
@@ -41,6 +45,7 @@ RULES = (
     MANAGER_AS_ID,
     BARE_EXTENSION_NAMES,
     UNQUOTED_FILTER_VALUES,
+    VALUE_PATH_CREATES,
     UNKNOWN_IGNORED,
 )
 

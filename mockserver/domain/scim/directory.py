@@ -280,7 +280,7 @@ class Directory:
     def _patch(self, rtype: ResourceType, id: str, patch: dict[str, Any], if_match: str | None) -> dict[str, Any]:
         old = self._find(rtype, id)
         check_etag(old, if_match)
-        rfc_patch = self._rfc_form(compat.read_patch(self._client_mode(), rtype, patch))
+        rfc_patch = self._rfc_form(compat.read_patch(self._client_mode(), rtype, patch, old))
         if rfc_patch is None:  # every operation named an attribute the compat mode ignores
             return self.get_user(id) if rtype is USER_TYPE else self.get_group(id)
         ops = planted_ops(self.quirk, rtype, read_operations(rfc_patch, rtype, patch_dialect(self.quirk)))
@@ -414,7 +414,9 @@ class Directory:
     def _list(self, rtypes: tuple[ResourceType, ...], query: ListQuery) -> Page:
         """RFC 7644 §3.4.2 filter, count, sort, page and project (see ``listing``), the filter read
         in the tenant's compat mode."""
-        query = replace(query, filter=self._rfc_form(compat.read_filter(self._client_mode(), query.filter)))
+        text = self._rfc_form(compat.read_filter(self._client_mode(), query.filter))
+        if text is not query.filter:
+            query = replace(query, filter=text)
         asked = query.start_index
         if query.count < MAX_RESULTS and self.quirk(START_INDEX_OFF_BY_ONE):
             query = replace(query, start_index=asked + 1)  # Planted bug: a paged request skips one match
