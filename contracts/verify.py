@@ -30,6 +30,7 @@ from contracts.conformance import SchemathesisSettings, check_spec, run_schemath
 from contracts.evidence import Exchange, Reproduction
 from contracts.generic import generic_contracts
 from contracts.idp import wanted
+from contracts.idp.steps import idp_contracts
 from contracts.preflight import credentials_accepted, reachable
 from contracts.report import Requirement, Result, graded, mask, summary, write_junit
 from contracts.scenario import (
@@ -180,8 +181,9 @@ def verify_api(
 
 
 def all_contracts(api: str, spec: dict[str, Any]) -> list[Contract]:
-    """The API's registered contracts (``contracts/suites/<api>.py``) and the generic HTTP ones."""
-    return contracts_for(api) + generic_contracts(api, spec)
+    """The API's registered contracts (``contracts/suites/<api>.py``), the generic HTTP ones and the
+    IdP replay steps (``contracts.idp``, SCIM only; run with ``--idp``)."""
+    return contracts_for(api) + generic_contracts(api, spec) + idp_contracts(api)
 
 
 def contract_names(apis: Sequence[str]) -> list[str]:

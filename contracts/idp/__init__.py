@@ -2,7 +2,7 @@
 
 ``lifecycle`` reads each IdP's provisioning life cycle from ``contracts/data/idp`` (requests,
 what the IdP needs of each answer, what it does otherwise, the vendor document behind it);
-``replay`` sends it to a SCIM target; ``steps`` registers every step as a scenario contract of
+``replay`` sends it to a SCIM target; ``steps`` makes every step a scenario contract of
 the ``scim`` API named ``idp_<idp>_<what>``. Those contracts run only when ``--idp`` names their
 IdP or ``--contract`` names them (:func:`wanted`), so ``idsync verify --api scim`` is unchanged;
 ``--idp`` makes ``scenario`` the default level (``contracts.cli``).

@@ -143,7 +143,7 @@ def replay_through(target: Target, idp: str, name: str) -> None:
 def _client(target: Target, life: Lifecycle) -> Iterator[tuple[httpx.Client, str]]:
     """A recording client on the SCIM base (the IdP's own tenant on an idsync mock), and how
     that tenant is made, for the curl lines of a failure."""
-    from contracts.suites.scim import scim_base  # the suite imports this module's steps
+    from contracts.suites.scim import scim_base  # imported when a replay runs, as verify imports suites
 
     tenant, setup = None, ""
     if target.admin is not None and target.credentials.scim_tenant == "default":

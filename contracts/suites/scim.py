@@ -469,6 +469,3 @@ def expired_token_rejected(target: Target) -> None:
             require(late.status_code == 401, "an expired token is rejected with 401", "RFC 6750 §3.1", late.text)
     finally:
         admin.put("/state", json=saved).raise_for_status()
-
-
-import contracts.idp.steps  # noqa: E402,F401  (issue 15: the IdP replay steps are scenario contracts of scim)
