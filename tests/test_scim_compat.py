@@ -181,20 +181,23 @@ def test_okta_and_authentik_modes_still_refuse_entra_forms(client: Any) -> None:
         assert tenant.last_notes() == []
 
 
-def test_entra_mode_reads_string_booleans_in_bodies_and_sub_attributes(client: Any) -> None:
-    """[E2] shows "False" in a PATCH; the same reading in a POST body and a sub-attribute is Inferred."""
-    tenant = Tenant(client, "entra")
-    made = tenant.send(
-        {"method": "POST", "path": "/Users", "body": {"schemas": [USER], "userName": "ann", "active": "True"}}
-    )
-    assert made.status_code == 201 and made.json()["active"] is True, made.text
+def test_entra_mode_reads_string_booleans_in_patch_values_and_sub_attributes(client: Any) -> None:
+    """[E2] shows "False" in a PATCH value; a sub-attribute's is read the same way. In POST/PUT bodies
+    specs/scim.yaml types ``active`` and ``emails[].primary`` as booleans, so request validation
+    refuses the string there in every mode ([E1]'s create bodies send JSON booleans)."""
+    tenant = Tenant(client, "entra").setup([_user("ann")])
+    answer = tenant.send(_patch("/Users/{ann}", {"op": "replace", "path": "active", "value": "True"}))
+    assert answer.status_code == 200 and answer.json()["active"] is True, answer.text
     assert tenant.last_notes() == ["compat entra: active 'True' is a string, not a JSON boolean (RFC 7643 §2.3.2)"]
     email = {"value": "ann@example.com", "type": "work", "primary": "True"}
-    patched = tenant.send(_patch(f"/Users/{made.json()['id']}", {"op": "add", "path": "emails", "value": [email]}))
+    patched = tenant.send(_patch("/Users/{ann}", {"op": "add", "path": "emails", "value": [email]}))
     assert patched.status_code == 200 and patched.json()["emails"][0]["primary"] is True, patched.text
     assert tenant.last_notes() == [
         "compat entra: emails.primary 'True' is a string, not a JSON boolean (RFC 7643 §2.3.2)"
     ]
+    body = {"schemas": [USER], "userName": "bob", "active": "True"}
+    refused = tenant.send({"method": "POST", "path": "/Users", "body": body})
+    assert refused.status_code == 400 and "'True' is not of type 'boolean'" in refused.json()["detail"], refused.text
 
 
 def test_a_patch_of_only_ignored_attributes_changes_nothing(client: Any) -> None:
@@ -305,3 +308,13 @@ def test_compat_round_trips_through_the_admin_state_and_a_bad_one_changes_nothin
     assert refused.status_code == 400 and "compat" in refused.text, refused.text
     state["scim"]["tenants"]["default"]["options"]["compat"] = "strict"
     assert client.get("/__admin/state", headers=ADMIN).json() == state
+
+
+def test_a_request_with_many_departures_keeps_a_bounded_list_of_notes(client: Any) -> None:
+    tenant = Tenant(client, "okta")
+    body = {"schemas": [USER], "userName": "ann", **{f"custom{i}": i for i in range(300)}}
+    made = tenant.send({"method": "POST", "path": "/Users", "body": body})
+    assert made.status_code == 201 and "custom0" not in made.json(), made.text
+    notes = tenant.last_notes()
+    assert len(notes) == 51 and notes[0] == "compat okta: attribute 'custom0' is unknown to this server: ignored"
+    assert notes[-1] == "compat okta: 250 more departures like these are not listed"

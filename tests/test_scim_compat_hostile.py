@@ -160,6 +160,15 @@ def test_filters_in_any_mode_answer_or_refuse(mode: str, text: str) -> None:
     _refused_changes_nothing(directory, lambda: directory.list_users(ListQuery.parse({"filter": text})))
 
 
+class CompatCampaign(Campaign):
+    """The corpus campaign, its admin calls each on a new connection: an idle one may have met the
+    server's keep-alive timeout while a long run of rejected requests went by on a loaded machine."""
+
+    def admin(self, method: str, body: bytes = b"") -> bytes:
+        self.admin_client.close()
+        return super().admin(method, body)
+
+
 @pytest.fixture(scope="module")
 def server() -> Iterator[LiveServer]:
     with LiveServer(create_app(validate_responses=True)) as live:
@@ -171,7 +180,7 @@ def test_hostile_corpus_on_a_tenant_in_compat_entra(server: LiveServer) -> None:
     made = httpx.post(f"{server.url}/__admin/tenants", json=body, headers={"Authorization": "Bearer idsync-token"})
     assert made.status_code == 201 and made.json()["options"]["compat"] == "entra", made.text
     cases = cases_for("scim")
-    campaign = Campaign(server.port)
+    campaign = CompatCampaign(server.port)
     assert campaign.snapshot["scim"]["tenants"]["default"]["options"]["compat"] == "entra"
     campaign.run(cases)
     assert len(cases) > 100

@@ -37,6 +37,25 @@ Reply = tuple[Any, int, dict[str, str]]
 T = TypeVar("T")
 
 
+#: The request schemas whose ``schemas`` list the mock reads per tenant (``mounted_spec``).
+READ_PER_TENANT = ("UserInput", "GroupInput")
+
+
+def mounted_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    """``specs/scim.yaml`` as this mock mounts it: ``UserInput`` and ``GroupInput`` admit any string
+    in ``schemas``, where the spec (the contract ``idsync verify`` holds servers to) lists the URNs of
+    RFC 7643 §4.1, §4.2 and §4.3. The directory checks them per tenant instead: a strict tenant answers
+    400 ``invalidValue`` ("Unknown schema ..."), a tenant in a client compatibility mode ignores an
+    unknown URN with a journal note, as Entra ID's "Create Group" needs (it lists
+    ``http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group``: Microsoft Learn,
+    https://learn.microsoft.com/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups).
+    specs/README.md, "scim", "Client compatibility modes", records the difference."""
+    schemas = spec["components"]["schemas"]
+    for name in READ_PER_TENANT:
+        schemas[name]["properties"]["schemas"] = {**schemas[name]["properties"]["schemas"], "items": {"type": "string"}}
+    return spec
+
+
 def render_error(err: DomainError) -> ErrorResponse:
     """RFC 7644 §3.12: ``{schemas, status (string), scimType?, detail}`` as ``application/scim+json``;
     a 401 carries the RFC 6750 §3 ``WWW-Authenticate`` challenge."""

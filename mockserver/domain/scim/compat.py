@@ -83,6 +83,18 @@ class Reading:
     notes: tuple[str, ...] = ()
 
 
+#: Notes kept per request: a body of many unknown attributes must not make one journal entry huge.
+MAX_NOTES = 50
+
+
+def _noted(current: Mode, notes: list[str]) -> tuple[str, ...]:
+    """The journal notes of one request: the first :data:`MAX_NOTES`, then how many more there were."""
+    kept = [current.note(n) for n in notes[:MAX_NOTES]]
+    if len(notes) > MAX_NOTES:
+        kept.append(current.note(f"{len(notes) - MAX_NOTES} more departures like these are not listed"))
+    return tuple(kept)
+
+
 def mode(name: str) -> Mode:
     """The mode called ``name`` (``TenantOptions`` has checked it)."""
     return MODES[name]
@@ -92,7 +104,7 @@ def read_resource(current: Mode, rtype: ResourceType, body: Any) -> Reading:
     """A POST/PUT body in RFC form (``compat_values.fit_resource``)."""
     notes: list[str] = []
     fixed = fit_resource(current, rtype, body, notes)
-    return Reading(fixed, tuple(current.note(n) for n in notes))
+    return Reading(fixed, _noted(current, notes))
 
 
 def read_patch(current: Mode, rtype: ResourceType, body: Any, resource: dict[str, Any] | None = None) -> Reading:
@@ -105,7 +117,7 @@ def read_patch(current: Mode, rtype: ResourceType, body: Any, resource: dict[str
     notes: list[str] = []
     elements = Elements(resource)
     fixed = [out for raw in ops for out in _operation(current, rtype, raw, notes, elements)]
-    return Reading({**body, "Operations": fixed} if fixed else None, tuple(current.note(n) for n in notes))
+    return Reading({**body, "Operations": fixed} if fixed else None, _noted(current, notes))
 
 
 def _operation(current: Mode, rtype: ResourceType, raw: Any, notes: list[str], elements: Elements) -> list[Any]:
