@@ -7,8 +7,8 @@ in an earlier step is that step's verdict, not this one's: like the IdP, the rep
 a call that needs an id the failed step should have saved makes this step SKIPPED, saying why.
 
 On an idsync mock (the admin API is there) a replay runs on a tenant of its own in the IdP's
-compatibility mode (``options.compat``, specs/README.md "Client compatibility modes") unless a
-SCIM tenant was named; on any other server it runs on the given base URL, under fresh names
+compatibility mode (``options.compat``, specs/README.md "Client compatibility modes") unless
+another SCIM tenant than ``default`` was named; on any other server it runs on the given base URL, under fresh names
 (``{run}``), and deletes what it created afterwards.
 """
 
