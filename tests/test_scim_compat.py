@@ -318,3 +318,18 @@ def test_a_request_with_many_departures_keeps_a_bounded_list_of_notes(client: An
     notes = tenant.last_notes()
     assert len(notes) == 51 and notes[0] == "compat okta: attribute 'custom0' is unknown to this server: ignored"
     assert notes[-1] == "compat okta: 250 more departures like these are not listed"
+
+
+def test_a_put_naming_an_unknown_schema_is_400_before_404_and_412_on_a_strict_tenant(client: Any) -> None:
+    """The mock reads ``schemas`` in the directory (``apis/scim.py`` ``mounted_spec``), as early as the
+    request validation of specs/scim.yaml would: a stale ``If-Match`` or an unknown id does not come first."""
+    strict = Tenant(client, "strict").setup([_user("ann")])
+    body = {"schemas": [USER, "urn:x:custom"], "userName": "ann"}
+    for path in (f"/scim/{strict.name}/v2/Users/{strict.ids['ann']}", f"/scim/{strict.name}/v2/Users/nobody"):
+        answer = client.put(path, json=body, headers={**AUTH, "If-Match": 'W/"999"'})
+        assert answer.status_code == 400 and answer.json()["scimType"] == "invalidValue", answer.text
+    entra = Tenant(client, "entra").setup([_user("ann")])
+    stale = client.put(
+        f"/scim/{entra.name}/v2/Users/{entra.ids['ann']}", json=body, headers={**AUTH, "If-Match": 'W/"999"'}
+    )
+    assert stale.status_code == 412, stale.text

@@ -43,7 +43,7 @@ from mockserver.domain.scim.patch import apply_patch
 from mockserver.domain.scim.patchop import Operation, read_operations
 from mockserver.domain.scim.query import MAX_RESULTS, ListQuery, _clone, project
 from mockserver.domain.scim.schema import GROUP_TYPE, USER_TYPE, ResourceType
-from mockserver.domain.scim.validate import normalize
+from mockserver.domain.scim.validate import _schemas, normalize
 
 Quirk = Callable[[str], bool]
 
@@ -269,9 +269,11 @@ class Directory:
         return _clone(self._view(rtype, resource))
 
     def _replace(self, rtype: ResourceType, id: str, data: dict[str, Any], if_match: str | None) -> dict[str, Any]:
+        data = self._rfc_form(compat.read_resource(self._client_mode(), rtype, data))
+        _schemas(data, rtype)  # before 404 and 412, as request validation checked them (apis/scim.py mounted_spec)
         old = self._find(rtype, id)
         check_etag(old, if_match)
-        body = normalize(self._rfc_form(compat.read_resource(self._client_mode(), rtype, data)), rtype)
+        body = normalize(data, rtype)
         if rtype is USER_TYPE and self.quirk(PUT_DROPS_NAME):
             body.pop("name", None)  # Planted bug: PUT stores the user without the name it sent
         resource = {"schemas": body.pop("schemas"), "id": id, **body, "meta": dict(old["meta"])}
