@@ -21,6 +21,8 @@ from typing import Any
 import pytest
 
 from mockserver.app import create_app
+from mockserver.domain.world import World
+from mockserver.seed import load_seed_file
 
 TOKEN = "compat-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -333,3 +335,21 @@ def test_a_put_naming_an_unknown_schema_is_400_before_404_and_412_on_a_strict_te
         f"/scim/{entra.name}/v2/Users/{entra.ids['ann']}", json=body, headers={**AUTH, "If-Match": 'W/"999"'}
     )
     assert stale.status_code == 412, stale.text
+
+
+def test_a_seed_file_and_the_admin_seed_set_the_compat_mode(client: Any, tmp_path: Path) -> None:
+    seed = tmp_path / "seed.yaml"
+    seed.write_text(
+        "scim:\n  tenants:\n    default:\n      tokens: [idsync-token]\n    acme:\n"
+        "      tokens: [acme-token]\n      options: {compat: entra}\n",
+        encoding="utf-8",
+    )
+    data = load_seed_file(seed)
+    assert World(data).directories.get("acme").options.compat == "entra"
+    assert client.post("/__admin/seed", json=data, headers=ADMIN).status_code == 200
+    assert client.get("/__admin/tenants/acme", headers=ADMIN).json()["options"]["compat"] == "entra"
+    data["scim"]["tenants"]["acme"]["options"]["compat"] = "azure"
+    refused = client.post("/__admin/seed", json=data, headers=ADMIN)
+    assert refused.status_code == 400 and "compat" in refused.text, refused.text
+    assert client.get("/__admin/tenants/acme", headers=ADMIN).json()["options"]["compat"] == "entra"
+    assert client.post("/__admin/reset", headers=ADMIN).status_code == 200  # the default seed again
