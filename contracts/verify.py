@@ -29,6 +29,8 @@ from typing import Any
 from contracts.conformance import SchemathesisSettings, check_spec, run_schemathesis, spec_for_target
 from contracts.evidence import Exchange, Reproduction
 from contracts.generic import generic_contracts
+from contracts.idp import wanted
+from contracts.idp.steps import idp_contracts
 from contracts.preflight import credentials_accepted, reachable
 from contracts.report import Requirement, Result, graded, mask, summary, write_junit
 from contracts.scenario import (
@@ -67,6 +69,8 @@ class VerifyOptions:
     report: str | None = None
     st_report_dir: str | None = None
     verbose: bool = False
+    #: ``--idp``: replay this identity provider's life cycle (``contracts.idp``); None: no replay.
+    idp: str | None = None
 
 
 @dataclass
@@ -161,9 +165,11 @@ def verify_api(
             reset()
             results = run_schemathesis(api, spec, target, level=level, settings=settings)
         else:
-            chosen = [c for c in all_contracts(api, spec) if c.level == level]
-            if options.contracts is not None:
-                chosen = [c for c in chosen if c.name in options.contracts]
+            chosen = [
+                c
+                for c in all_contracts(api, spec)
+                if c.level == level and wanted(c.name, options.idp, options.contracts)
+            ]
             results = [r for c in chosen for r in run_contract(c, target, reset)]
         if not results:
             continue
@@ -175,8 +181,9 @@ def verify_api(
 
 
 def all_contracts(api: str, spec: dict[str, Any]) -> list[Contract]:
-    """The API's registered contracts (``contracts/suites/<api>.py``) and the generic HTTP ones."""
-    return contracts_for(api) + generic_contracts(api, spec)
+    """The API's registered contracts (``contracts/suites/<api>.py``), the generic HTTP ones and the
+    IdP replay steps (``contracts.idp``, SCIM only; run with ``--idp``)."""
+    return contracts_for(api) + generic_contracts(api, spec) + idp_contracts(api)
 
 
 def contract_names(apis: Sequence[str]) -> list[str]:
