@@ -16,7 +16,7 @@ request (``/proc``), each as a ratio to the bare baseline of the same run.
 
 ``--before DIR`` adds ``idsync serve`` run from another source tree (``PYTHONPATH=DIR``, e.g. a
 ``git worktree`` of an older commit) to the same run, so a change is measured against the code
-before it under the same load.
+before it under the same load; repeated, each tree is labelled with its directory's name.
 
 Scenarios: ``GET /Users/{id}``, ``POST /Users`` (a new user each time), a filtered list
 (``userName eq`` among 1,000 users), a ``PATCH`` (replace ``title``), and a Sift sync
@@ -206,11 +206,9 @@ def plan(args: argparse.Namespace, workdir: Path) -> tuple[dict[str, dict[str, t
         ("idsync", (), None),
         ("idsync --validate-responses", ("--validate-responses",), None),
     ]
-    if args.before:
-        variants += [
-            ("before", (), args.before),
-            ("before --validate-responses", ("--validate-responses",), args.before),
-        ]
+    for source in args.before or ():
+        label = f"before: {Path(source).name}" if len(args.before) > 1 else "before"
+        variants += [(label, (), source), (f"{label} --validate-responses", ("--validate-responses",), source)]
     for label, options, source in variants:
         server = started(idsync_server(label, *options, source=source))
         processes.append(server)
@@ -304,7 +302,10 @@ def main() -> None:
     parser.add_argument("--only", help="run only the scenarios whose name contains this text")
     parser.add_argument("--prism", help="the prism command (default: $IDSYNC_PRISM, then prism on PATH)")
     parser.add_argument(
-        "--before", metavar="DIR", help="also measure idsync from this source tree (e.g. a git worktree of main)"
+        "--before",
+        metavar="DIR",
+        action="append",
+        help="also measure idsync from this source tree (e.g. a git worktree of main); may be repeated",
     )
     args = parser.parse_args()
     started_at = time.perf_counter()

@@ -13,6 +13,9 @@ closes by subclassing them (``guarded``), without touching their parsing:
   malformed head) with a plain-text 400. Here the same error goes through the app as a
   synthetic request carrying ``scope["extensions"][PROTOCOL_ERROR]``, so the middleware answers
   it in the owning API's error body and journals it; the connection is then closed.
+- **One write per answer.** The transport is wrapped in
+  :class:`mockserver.http.coalesce.CoalescingTransport`, so uvicorn's two writes of an answer (head,
+  then body) leave in one ``send`` call.
 - **Dropping a connection.** ASGI has no way to close a connection without a response (an app
   that raises before responding gets uvicorn's 500). Each request's scope carries
   ``scope["extensions"][DROP]``, a callable closing the connection at once: the ``close`` fault.
@@ -27,6 +30,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from mockserver.domain.errors import BadRequest, DomainError, HeadersTooLarge, RequestTimeout, UriTooLong
+from mockserver.http.coalesce import CoalescingTransport
 
 #: ``scope["extensions"]`` key: a :class:`DomainError` raised below the app, to be answered as is.
 PROTOCOL_ERROR = "idsync.protocol_error"
@@ -58,7 +62,7 @@ class GuardedProtocol:
     tasks: set[asyncio.Task[None]]
 
     def connection_made(self, transport: Any) -> None:
-        super().connection_made(transport)  # type: ignore[misc]
+        super().connection_made(CoalescingTransport(transport, self.loop))  # type: ignore[misc]
         self._failed = False
         self._seen_cycle: Any = None
         self._head_timer: asyncio.TimerHandle | None = None
