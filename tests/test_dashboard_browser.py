@@ -188,3 +188,26 @@ def test_a_server_with_its_own_admin_token_asks_for_it(browser: Any) -> None:
         sync_api.expect(opened.locator("#status")).to_contain_text("live", timeout=WAIT_MS)
         sync_api.expect(opened.locator("#counts tbody tr").first).to_be_visible(timeout=WAIT_MS)
         context.close()
+
+
+def test_the_html_report_runs_nothing_from_a_response(browser: Any, tmp_path: Any) -> None:
+    """``idsync verify --report-html``: a response body with a script, opened in the browser, stays text."""
+    from contracts.evidence import Exchange
+    from contracts.report import Result
+    from contracts.report_html import write_html
+
+    body = "<script>window.pwned = 1</script><img src=x onerror='window.pwned = 2'>"
+    exchange = Exchange("GET", "http://127.0.0.1:8080/vcf/v1/x", {}, "", status=500, response_body=body)
+    failed = Result("vcf", "conformance", "GET /v1/x :: not_a_server_error", "failed", "500", evidence=[exchange])
+    report = tmp_path / "report.html"
+    write_html([failed], report, {"target": "http://127.0.0.1:8080"})
+    context = browser.new_context()
+    opened = context.new_page()
+    requests: list[str] = []
+    opened.on("request", lambda request: requests.append(request.url))
+    opened.goto(report.as_uri())
+    sync_api.expect(opened.locator("details.failed pre").nth(1)).to_contain_text("<script>window.pwned = 1</script>")
+    assert opened.evaluate("window.pwned") is None
+    assert opened.locator("img, script").count() == 0
+    assert requests == [report.as_uri()]  # self-contained: nothing else is loaded
+    context.close()
