@@ -211,3 +211,24 @@ def test_the_html_report_runs_nothing_from_a_response(browser: Any, tmp_path: An
     assert opened.locator("img, script").count() == 0
     assert requests == [report.as_uri()]  # self-contained: nothing else is loaded
     context.close()
+
+
+def test_a_restarted_server_is_followed(browser: Any) -> None:
+    """The journal of a new server process starts at id 1 again: the page starts over once it answers."""
+    first = LiveServer(create_app()).start()
+    port = first.port
+    context = browser.new_context()
+    opened = context.new_page()
+    try:
+        opened.goto(f"{first.url}/__admin/dashboard")
+        httpx.get(f"{first.url}/sift/api/v2/users", headers=AUTH)
+        sync_api.expect(entry(opened, "/sift/api/v2/users", 200)).to_be_visible(timeout=WAIT_MS)
+        first.stop()
+        sync_api.expect(opened.locator("#status")).to_contain_text("unreachable", timeout=WAIT_MS)
+        with LiveServer(create_app(), port=port) as second:
+            httpx.get(f"{second.url}/vcf/v1/identity-providers", headers=AUTH)
+            sync_api.expect(entry(opened, "/vcf/v1/identity-providers", 200)).to_be_visible(timeout=WAIT_MS)
+            sync_api.expect(entry(opened, "/sift/api/v2/users", 200)).to_have_count(0)
+    finally:
+        first.stop()
+        context.close()

@@ -235,7 +235,12 @@ async function poll() {
     await Promise.all([pollJournal(), ...slow]);
     setStatus("live · updated " + new Date().toLocaleTimeString(), "ok");
   } catch (err) {
-    if (!state.locked) setStatus("server unreachable: " + err.message, "error");
+    if (state.locked) return;
+    setStatus("server unreachable: " + err.message, "error");
+    if (!(err instanceof TypeError)) return; // fetch rejects with a TypeError when the server is gone
+    // A restarted server numbers its journal from 1 again: start over once it answers.
+    state.lastId = null;
+    for (const body of [...$("journal").tBodies]) body.remove();
   } finally {
     state.busy = false;
   }
