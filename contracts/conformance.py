@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from contracts.allowances import widened
 from contracts.collector import Collector
 from contracts.report import Result
+from contracts.reproducible import seed_and_spec_only
 
 if TYPE_CHECKING:
     from contracts.target import Target
@@ -179,14 +180,15 @@ def run_schemathesis(
     schema = schemathesis.openapi.from_dict(spec, config=schemathesis_config(api, spec, target, phases, settings))
     collector = Collector(api, level, target)
     reporters = _Reporters(settings.report_dir, api, level, schema.config) if settings.report_dir else None
-    for event in from_schema(schema).execute():
-        collector.on_event(event)
-        if progress is not None:
-            progress(*collector.progress())
-        if reporters:
-            reporters.on_event(event)
-        if isinstance(event, events.FatalError):
-            break
+    with seed_and_spec_only():
+        for event in from_schema(schema).execute():
+            collector.on_event(event)
+            if progress is not None:
+                progress(*collector.progress())
+            if reporters:
+                reporters.on_event(event)
+            if isinstance(event, events.FatalError):
+                break
     if reporters:
         reporters.close()
     return collector.results()

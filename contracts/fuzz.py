@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from contracts.collector import Collector
 from contracts.conformance import SchemathesisSettings, operations, schemathesis_config, spec_for_target
 from contracts.report import Result, graded, mask, summary, write_junit
+from contracts.reproducible import seed_and_spec_only
 from contracts.target import DEFAULT_RANDOM_SEED, Credentials, Target
 from contracts.verify import VerifyOptions, VerifyRun, open_target, ordered, preflight
 
@@ -90,7 +91,7 @@ def fuzz_api(api: str, target: Target, options: FuzzOptions) -> list[Result]:
     settings = SchemathesisSettings(seed=options.random_seed, workers=options.workers, extra=extra)
     schema = schemathesis.openapi.from_dict(spec, config=schemathesis_config(api, spec, target, ("fuzzing",), settings))
     collector = Collector(api, "fuzz", target)
-    with _derived_cases_tolerated():
+    with _derived_cases_tolerated(), seed_and_spec_only():
         for event in from_schema(schema).fuzz(FuzzConfig(max_time=options.duration)):
             collector.on_event(event)
             if isinstance(event, events.FatalError):

@@ -1,14 +1,18 @@
-"""Guards of the two patches of third-party internals (ARCHITECTURE.md "Workarounds").
+"""Guards of the three patches of third-party internals (ARCHITECTURE.md "Workarounds").
 
 Each fails when the patched target moves (renamed, removed, another signature or loop), when
 the library stops going through it, or when the patch stops taking effect or outlives its block:
-``mockserver.app._trusting_shipped_specs`` (Connexion) and ``contracts.fuzz._derived_cases_tolerated``
-(Schemathesis). Both libraries are pinned in pyproject.toml to the versions these tests passed on.
+``mockserver.app._trusting_shipped_specs`` (Connexion), ``contracts.fuzz._derived_cases_tolerated``
+(Schemathesis) and ``contracts.reproducible.seed_and_spec_only`` (Hypothesis). The libraries are
+pinned in pyproject.toml to the versions these tests passed on.
 """
 
 from __future__ import annotations
 
+import importlib
 import inspect
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +21,7 @@ from connexion.exceptions import InvalidSpecification
 from connexion.spec import OpenAPISpecification, Specification
 
 from contracts.fuzz import FuzzOptions, _Snapshot, fuzz
+from contracts.reproducible import seed_and_spec_only
 from mockserver.app import _trusting_shipped_specs, create_app
 from mockserver.specs import load_spec
 
@@ -101,3 +106,59 @@ def test_fuzzing_survives_cases_recorded_while_a_scenario_is_validated(monkeypat
     assert run.ok and "dictionary changed size" not in text, text
     assert any(r.name.endswith(":: ignored_auth") and r.status == "passed" for r in run.results), text
     assert _executor._validate_scenario is spy, "the patch outlived the campaign"
+
+
+def draw_texts(count: int = 300) -> list[str]:
+    """``count`` strings Hypothesis draws with a fixed seed."""
+    from hypothesis import Phase, given, seed, settings
+    from hypothesis import strategies as st
+
+    drawn: list[str] = []
+
+    @seed(20261130)
+    @settings(max_examples=count, database=None, deadline=None, phases=[Phase.generate])
+    @given(st.text(max_size=12))
+    def collect(text: str) -> None:
+        drawn.append(text)
+
+    collect()
+    return drawn
+
+
+def import_local_module(directory: Path, constants: list[str]) -> None:
+    """Import a new module (outside site-packages: "local" to Hypothesis) holding ``constants``."""
+    name = f"idsync_local_constants_{len(sys.modules)}"
+    (directory / f"{name}.py").write_text(f"CONSTANTS = {constants!r}\n", encoding="utf-8")
+    sys.path.insert(0, str(directory))
+    try:
+        importlib.import_module(name)
+    finally:
+        sys.path.remove(str(directory))
+
+
+def test_hypothesis_mines_constants_where_the_patch_expects() -> None:
+    from hypothesis.internal.conjecture import providers
+
+    assert list(inspect.signature(providers._get_local_constants).parameters) == []
+    assert "_get_local_constants()" in inspect.getsource(providers.HypothesisProvider), "the pool is read elsewhere"
+    assert isinstance(providers.CONSTANTS_CACHE.cache, dict)
+    original = providers._get_local_constants
+    with seed_and_spec_only():
+        assert providers._get_local_constants is not original and len(providers._get_local_constants()) == 0
+    assert providers._get_local_constants is original, "the patch outlived its block"
+
+
+def test_a_seed_draws_the_same_inputs_whatever_modules_were_imported(tmp_path: Path) -> None:
+    """Without the patch a newly imported module's string constants change what a seed draws (the
+    situation that changed ``idsync verify``'s findings inside a pytest session); with it, not."""
+    with seed_and_spec_only():
+        before = draw_texts()
+    unpatched_before = draw_texts()
+    import_local_module(tmp_path, [f"idsync{i}" for i in range(200)])
+    unpatched_after = draw_texts()
+    with seed_and_spec_only():
+        after = draw_texts()
+    assert unpatched_before != unpatched_after, "imported constants no longer change the draws: drop the patch"
+    assert any(text.startswith("idsync") for text in unpatched_after)
+    assert before == after
+    assert not any(text.startswith("idsync") for text in after)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from contracts.reproducible import seed_and_spec_only
 from contracts.scenario import contract, require
 from contracts.suites.sift.idp import GROUP_SCHEMA, IDP_DOC, PATCH_OP, Idp, created_ids
 from contracts.target import Target
@@ -140,7 +141,8 @@ def _run_model(target: Target) -> None:
         finally:
             upstream.idp.close()
 
-    run()
+    with seed_and_spec_only():
+        run()
 
 
 @contract("sift", level="semantic", source=IDP_DOC + " (a sync makes Sift match the IdP)")
