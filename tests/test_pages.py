@@ -82,8 +82,9 @@ def test_every_link_of_the_landing_page_answers(server: LiveServer) -> None:
     assert answers == dict.fromkeys(urls, 200)
 
 
-def test_the_dashboard_links_answer_too(server: LiveServer) -> None:
-    page = httpx.get(f"{server.url}/__admin/dashboard")
+@pytest.mark.parametrize("path", ["/__admin/dashboard", "/__admin/dashboard/"])
+def test_the_dashboard_links_answer_too(server: LiveServer, path: str) -> None:
+    page = httpx.get(f"{server.url}{path}")
     assert page.status_code == 200 and page.headers["content-type"] == "text/html; charset=utf-8"
     urls = parsed(page.text).urls
     assert {"/", "/__admin/dashboard/app.js", "/__admin/dashboard/app.css"} <= set(urls)

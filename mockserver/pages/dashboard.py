@@ -16,6 +16,7 @@ DASHBOARD_PATH = "/__admin/dashboard"
 #: URL under :data:`DASHBOARD_PATH` → (file in ``static/``, media type).
 ASSETS: dict[str, tuple[str, str]] = {
     "": ("dashboard.html", "text/html; charset=utf-8"),
+    "/": ("dashboard.html", "text/html; charset=utf-8"),
     "/app.js": ("app.js", "text/javascript; charset=utf-8"),
     "/app.css": ("app.css", "text/css; charset=utf-8"),
 }
