@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 
-from mockserver.cli import add_serve_arguments, serve
+from mockserver.cli import Parser, add_serve_arguments, serve
 
 
 def main() -> int:
     """Parse ``serve`` options and run."""
-    parser = argparse.ArgumentParser(prog="python -m mockserver", description="Start the idsync mock server.")
+    parser = Parser(prog="python -m mockserver", description="Start the idsync mock server.")
     add_serve_arguments(parser)
     return serve(parser.parse_args())
 

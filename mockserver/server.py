@@ -8,6 +8,7 @@ Both go through :func:`uvicorn_config`, which sets the connection limits (README
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import socket
 import sys
@@ -21,17 +22,22 @@ import uvicorn
 
 from mockserver.app import create_app
 from mockserver.domain.context import Credentials
+from mockserver.domain.errors import DomainError
 from mockserver.domain.outbound import is_loopback
 from mockserver.domain.secrets import mask_query
 from mockserver.http.protocol import HEAD_TIMEOUT, MAX_HEAD_BYTES, guarded
+from mockserver.http.requestlog import log_requests_to
 from mockserver.profiles import PROFILES
 from mockserver.runtime import MAX_IMPORT_BYTES
+from mockserver.seed import FORMAT_DOC, SeedError
 
 #: Seconds an idle keep-alive connection stays open between requests (uvicorn's default, set
 #: explicitly; README "Limits").
 KEEP_ALIVE_TIMEOUT = 5
 #: The default seed's well-known credentials (README, "Credentials"); the banner prints only these.
 WELL_KNOWN = Credentials()
+#: The SCIM tenant of the default seed, the one the README's examples use.
+DEFAULT_TENANT = "default"
 
 
 def list_profiles() -> str:
@@ -39,8 +45,8 @@ def list_profiles() -> str:
     return "\n".join(f"{p.name:32} {p.description}" for p in PROFILES.values())
 
 
-def banner(base_url: str, app: Any) -> str:
-    """What ``idsync serve`` prints: each API's URL and Swagger UI, and the credentials."""
+def banner(base_url: str, app: Any, *, log_requests: bool = False) -> str:
+    """What ``idsync serve`` prints: each API's URL and Swagger UI, the credentials, the request log."""
     runtime = app.runtime
     creds = runtime.world.credentials
     lines = [f"idsync mock server on {base_url}  (profile: {runtime.profile})", ""]
@@ -62,7 +68,15 @@ def banner(base_url: str, app: Any) -> str:
         lines.append("  admin API    its own bearer token (***, not printed)")
     for name in runtime.world.directories.names():
         lines.append(f"  SCIM tenant  {base_url}/scim/{name}/v2")
+    if DEFAULT_TENANT not in runtime.world.directories.names():
+        lines.append(
+            f"  SCIM tenant  '{DEFAULT_TENANT}' dropped by this seed: /scim/{DEFAULT_TENANT}/v2 refuses every token"
+            f" (add scim.tenants.{DEFAULT_TENANT} to keep it)"
+        )
     lines.append("")
+    lines.append(
+        "Requests are logged below, one line each." if log_requests else "--log-requests prints one line per request."
+    )
     lines.append("Ctrl-C stops.")
     return "\n".join(lines)
 
@@ -148,6 +162,11 @@ def network_refusal(host: str, admin_token: str | None, credentials: Credentials
     return None
 
 
+class ServeError(Exception):
+    """A mistake in ``idsync serve``'s options or seed: one line saying what is wrong and what to do
+    (``mockserver.cli`` prints it and exits 2; ``--debug`` shows the traceback behind it)."""
+
+
 def run(
     *,
     host: str,
@@ -160,37 +179,83 @@ def run(
     max_import_bytes: int = MAX_IMPORT_BYTES,
     admin_token: str | None = None,
     allow_outbound: Sequence[str] = (),
+    log_requests: bool = False,
 ) -> int:
     """Serve until interrupted (uvicorn handles SIGINT/SIGTERM and shuts down cleanly).
 
-    Exits 2 without listening when ``host`` is not loopback and no admin token is set.
+    The address is taken first (a port in use fails before a large seed is read), then the app is
+    built; :class:`ServeError` when either fails or when ``host`` is not loopback and no admin
+    token is set.
     """
-    app = create_app(
-        seed,
-        root_api=root_api,
-        profile=profile,
-        validate_responses=validate_responses,
-        max_import_bytes=max_import_bytes,
-    )
-    runtime = app.runtime
-    token = admin_token or runtime.world.credentials.admin_token
-    refusal = network_refusal(host, token, runtime.world.credentials)
-    if refusal:
-        print(f"idsync serve: {refusal}", file=sys.stderr, flush=True)
-        return 2
+    sock = bind(host, port)
+    try:
+        app = _build_app(seed, root_api, profile, validate_responses, max_import_bytes)
+        runtime = app.runtime
+        token = admin_token or runtime.world.credentials.admin_token
+        refusal = network_refusal(host, token, runtime.world.credentials)
+        if refusal:
+            raise ServeError(refusal)
+    except BaseException:
+        sock.close()
+        raise
     runtime.exposed = not is_loopback(host)
     runtime.admin_token = token if (admin_token or runtime.exposed) else None
     runtime.world.outbound.allow(allow_outbound)
-    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    bound = sock.getsockname()[1]
-    print(banner(f"http://{host}:{bound}", app), flush=True)
+    if log_requests:
+        log_requests_to(sys.stdout)
+    print(banner(f"http://{host}:{sock.getsockname()[1]}", app, log_requests=log_requests), flush=True)
     config = uvicorn_config(app, log_level=log_level)
     with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises SIGINT after its graceful shutdown
         uvicorn.Server(config).run(sockets=[sock])
     print("idsync mock server stopped", flush=True)
     return 0
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host:port`` (uvicorn listens on it); :class:`ServeError` naming the fix."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except (OSError, OverflowError) as exc:
+        sock.close()
+        raise ServeError(_bind_problem(host, port, exc)) from exc
+    return sock
+
+
+def _bind_problem(host: str, port: int, exc: BaseException) -> str:
+    if isinstance(exc, socket.gaierror):
+        return f"--host {host} is not an IP address or a host name this machine can resolve: check the spelling"
+    if isinstance(exc, OverflowError):
+        return f"--port {port} is out of range: a port is 0-65535 (0 picks a free one)"
+    errno_value = getattr(exc, "errno", None)
+    if errno_value == errno.EADDRINUSE:
+        return f"port {port} on {host} is in use: stop what listens there or pick another (--port 0: any free one)"
+    if errno_value == errno.EACCES:
+        return f"no permission to listen on port {port}: ports below 1024 need privileges; pick another with --port"
+    if errno_value == errno.EADDRNOTAVAIL:
+        return (
+            f"--host {host} is not an address of this machine: use 127.0.0.1 (the default), 0.0.0.0 or one of its own"
+        )
+    return f"cannot listen on {host}:{port}: {exc}"
+
+
+def _build_app(
+    seed: str | None, root_api: str | None, profile: str, validate_responses: bool, max_import_bytes: int
+) -> Any:
+    """``create_app`` for ``serve``; a seed that cannot be read or is refused is a :class:`ServeError`."""
+    try:
+        return create_app(
+            seed,
+            root_api=root_api,
+            profile=profile,
+            validate_responses=validate_responses,
+            max_import_bytes=max_import_bytes,
+        )
+    except SeedError as exc:
+        raise ServeError(str(exc)) from exc
+    except DomainError as exc:  # statefile.validate or a vendor's loader: the seed's content
+        raise ServeError(f"seed {seed} is refused: {exc.detail}; {FORMAT_DOC}") from exc
 
 
 def free_port(host: str = "127.0.0.1") -> int:

@@ -15,6 +15,7 @@ for a state of 100,000 SCIM users, jsonschema-rs 0.2 s (measured side by side, 2
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import math
 from collections.abc import Sequence
@@ -27,6 +28,8 @@ from mockserver.domain import jsonpolicy
 from mockserver.domain.errors import BadRequest
 
 SCHEMA_RESOURCE = "state.schema.json"
+#: How many schema errors one refusal names (a corrupt 100,000-user state could have thousands).
+MAX_REPORTED = 5
 
 
 @functools.cache
@@ -61,27 +64,66 @@ def validate(data: Any) -> None:
         jsonpolicy.check(data, where="the state")
     except jsonpolicy.JsonRejected as exc:
         raise jsonpolicy.JsonRejected(f"{_policy_path(data)}: {exc.detail}") from None
-    error = next(iter(_validator().iter_errors(data)), None)
-    if error is not None:
-        raise BadRequest(f"{json_path(error.instance_path)}: {error.message} (mockserver/data/{SCHEMA_RESOURCE})")
+    try:
+        errors = list(itertools.islice(_validator().iter_errors(data), MAX_REPORTED + 1))
+    except UnicodeEncodeError:  # "\ud800" parses to a lone surrogate, no Unicode text (RFC 8259 §8.2)
+        raise BadRequest(f"{_first_path(data, _not_unicode)}: a string that is not Unicode text") from None
+    if errors:
+        problems = [problem for error in errors[:MAX_REPORTED] for problem in _problems(error)]
+        more = "; and more" if len(errors) > MAX_REPORTED else ""
+        raise BadRequest(f"{'; '.join(problems)}{more} (mockserver/data/{SCHEMA_RESOURCE})")
+
+
+def _problems(error: Any) -> list[str]:
+    """One line per offending value; an unknown key is named by its own path (``$.sift.unknown``)."""
+    if isinstance(error.kind, jsonschema_rs.ValidationErrorKind.AdditionalProperties):
+        parent = functools.reduce(lambda node, key: node[key], error.schema_path[:-1], schema())
+        allowed = ", ".join(parent.get("properties", {}))
+        return [
+            f"{json_path([*error.instance_path, key])}: unknown key (allowed here: {allowed})"
+            for key in error.kind.unexpected
+        ]
+    return [f"{json_path(error.instance_path)}: {error.message}"]
 
 
 def _policy_path(data: Any) -> str:
     """Where the JSON policy fails (only run once it did): the first value too deep or not JSON."""
+    return _first_path(data, _off_policy)
+
+
+def _first_path(data: Any, offending: Any) -> str:
+    """The path of the first value (or of the mapping holding the first key) ``offending`` names."""
     stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())]
     while stack:
         item, path = stack.pop()
-        if isinstance(item, dict | list) and len(path) >= jsonpolicy.MAX_DEPTH:
+        if offending(item, path):
             return json_path(path)
         if isinstance(item, dict):
-            if not all(isinstance(k, str) for k in item):
-                return json_path(path)
             stack.extend((v, (*path, k)) for k, v in item.items())
         elif isinstance(item, list):
             stack.extend((v, (*path, i)) for i, v in enumerate(item))
-        elif not _plain_json(item):
-            return json_path(path)
     return "$"
+
+
+def _off_policy(item: Any, path: tuple[str | int, ...]) -> bool:
+    if isinstance(item, dict | list) and len(path) >= jsonpolicy.MAX_DEPTH:
+        return True
+    if isinstance(item, dict):
+        return not all(isinstance(k, str) for k in item)
+    return not isinstance(item, list) and not _plain_json(item)
+
+
+def _not_unicode(item: Any, path: tuple[str | int, ...]) -> bool:
+    texts = [k for k in item if isinstance(k, str)] if isinstance(item, dict) else [item]
+    return any(isinstance(t, str) and not _encodable(t) for t in texts)
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _plain_json(item: Any) -> bool:

@@ -26,6 +26,7 @@ from mockserver.domain.errors import (
     error_for_status,
 )
 from mockserver.domain.secrets import header_secrets, query_secrets
+from mockserver.http import requestlog
 from mockserver.http.auth import SCOPE_HANDLERS
 from mockserver.http.body import (
     BODY_METHODS,
@@ -170,7 +171,14 @@ class IdsyncMiddleware:
         await _send_json(send, self.router.render(scope["path"], err))
 
     def _record(self, scope: Scope, mount: MountedApi | None, exchange: Exchange, seconds: float) -> None:
-        if not self.runtime.journal.enabled or _dashboard_poll(scope, mount):
+        if _dashboard_poll(scope, mount):  # neither journaled nor logged
+            return
+        if requestlog.enabled():
+            query = scope.get("query_string", b"").decode("latin-1")
+            requestlog.log(
+                scope["method"], scope["path"], query, exchange.status, seconds, mount.api.name if mount else ""
+            )
+        if not self.runtime.journal.enabled:
             return
         path = scope["path"]
         sealed = mount is not None and mount.api.name == "admin" and path[len(mount.base_path) :] in SEALED_ADMIN_PATHS

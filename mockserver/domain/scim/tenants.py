@@ -70,13 +70,16 @@ class Directories:
         for name, tenant in (data.get("tenants") or {}).items():
             directory = self.ensure(str(name))
             tenant = tenant or {}
-            directory.options = TenantOptions.load(tenant.get("options"))
+            path = ("scim", "tenants", str(name))
+            try:
+                directory.options = TenantOptions.load(tenant.get("options"))
+            except BadRequest as exc:
+                raise at((*path, "options"), exc) from None
             for token in tenant.get("tokens") or []:
                 if isinstance(token, dict):
                     directory.add_token(str(token["token"]), token.get("expires_at"))
                 else:
                     directory.add_token(str(token))
-            path = ("scim", "tenants", str(name))
             for kind, rtype in (("users", USER_TYPE), ("groups", GROUP_TYPE)):
                 for index, resource in enumerate(tenant.get(kind) or []):
                     try:

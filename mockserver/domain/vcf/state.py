@@ -223,7 +223,8 @@ class VcfState:
 
 def _check_record(index: int, record: dict[str, Any]) -> None:
     """An imported IdP is one the API could have made: the Embedded one has its name and sources,
-    an external one a spec that ``POST /v1/identity-providers`` accepts (statefile.py)."""
+    an external one a spec that ``POST /v1/identity-providers`` accepts (statefile.py); what the
+    API derives from that spec (``source``, ``directoryId``) is filled in when a seed leaves it out."""
     try:
         if record.get("type") == providers.EMBEDDED:
             if "name" not in record or "identitySources" not in record:
@@ -231,7 +232,9 @@ def _check_record(index: int, record: dict[str, Any]) -> None:
         elif "spec" not in record:
             raise BadRequest("an external identity provider needs its spec")
         else:
-            providers.external_record(record["spec"], record["id"])
+            made = providers.external_record(record["spec"], record["id"])
+            for derived in ("source", "directoryId"):
+                record.setdefault(derived, made.get(derived))
     except BadRequest as exc:
         raise at(("vcf", "identity_providers", index), exc) from None
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
