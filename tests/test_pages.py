@@ -162,3 +162,27 @@ def test_journal_after_and_unjournaled_polls(server: LiveServer) -> None:
         client.get("/__admin/clock", headers=AUTH)  # without the header an admin read is journaled as before
         assert client.get("/__admin/journal", params={"after": new[-1]["id"]}, headers=POLL).json()["entries"]
         assert client.get("/__admin/journal", params={"after": -1}, headers=AUTH).status_code == 400
+
+
+def test_the_dashboards_own_traffic_is_not_in_the_request_log() -> None:
+    """``idsync serve --log-requests``: an open dashboard does not print three lines a second."""
+    import logging
+
+    from mockserver.http import requestlog
+
+    lines: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: lines.append(record.getMessage())  # type: ignore[method-assign]
+    level = requestlog.LOGGER.level
+    requestlog.LOGGER.addHandler(handler)
+    requestlog.LOGGER.setLevel(logging.INFO)
+    try:
+        with create_app().test_client() as client:
+            client.get("/__admin/dashboard")
+            client.get("/__admin/journal", headers=POLL)
+            client.get("/", headers=POLL)
+            client.get("/__admin/journal", headers=AUTH)
+    finally:
+        requestlog.LOGGER.removeHandler(handler)
+        requestlog.LOGGER.setLevel(level)
+    assert [line.split()[:3] for line in lines] == [["GET", "/__admin/journal", "200"]]
