@@ -45,6 +45,9 @@ class Campaign:
 
     def admin(self, method: str, body: bytes = b"") -> bytes:
         headers = [*ADMIN, (b"content-type", b"application/json")]
+        # A new connection per call: the kept one may have idled past the server's keep-alive
+        # timeout while the corpus ran, and a request on it would meet the close.
+        self.admin_client.close()
         status, _, answer = self.admin_client.request(method, b"/__admin/state", headers, body)
         assert status == 200, answer[:500]
         return answer

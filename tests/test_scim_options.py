@@ -20,7 +20,11 @@ AUTH = {"Authorization": "Bearer idsync-token"}
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group"
 PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
-DEFAULTS = {"members": "lenient", "bulk": {"supported": True, "maxOperations": 1000, "maxPayloadSize": 1048576}}
+DEFAULTS = {
+    "members": "lenient",
+    "bulk": {"supported": True, "maxOperations": 1000, "maxPayloadSize": 1048576},
+    "compat": "strict",
+}
 
 
 def _user(client: Any, base: str, name: str) -> dict[str, Any]:
@@ -90,15 +94,21 @@ def test_invalid_options_are_400_and_create_nothing(idsync_client, options: dict
 
 def test_options_come_from_the_seed_and_round_trip_through_export() -> None:
     seed = {
-        "scim": {"tenants": {"x": {"tokens": ["t"], "options": {"members": "strict", "bulk": {"supported": False}}}}}
+        "scim": {
+            "tenants": {
+                "x": {"tokens": ["t"], "options": {"members": "strict", "bulk": {"supported": False}, "compat": "okta"}}
+            }
+        }
     }
     world = World(seed)
     directory = world.directories.get("x")
     assert directory.options.strict_members and not directory.options.bulk.supported
+    assert directory.options.compat == "okta"
     exported = world.export()["scim"]
     assert exported["tenants"]["x"]["options"] == {
         "members": "strict",
         "bulk": {"supported": False, "maxOperations": 1000, "maxPayloadSize": 1048576},
+        "compat": "okta",
     }
     again = World({"scim": json.loads(json.dumps(exported))})
     assert again.directories.export() == exported

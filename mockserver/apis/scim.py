@@ -37,6 +37,25 @@ Reply = tuple[Any, int, dict[str, str]]
 T = TypeVar("T")
 
 
+#: The request schemas whose ``schemas`` list the mock reads per tenant (``mounted_spec``).
+READ_PER_TENANT = ("UserInput", "GroupInput")
+
+
+def mounted_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    """``specs/scim.yaml`` as this mock mounts it: ``UserInput`` and ``GroupInput`` admit any string
+    in ``schemas``, where the spec (the contract ``idsync verify`` holds servers to) lists the URNs of
+    RFC 7643 §4.1, §4.2 and §4.3. The directory checks them per tenant instead: a strict tenant answers
+    400 ``invalidValue`` ("Unknown schema ..."), a tenant in a client compatibility mode ignores an
+    unknown URN with a journal note, as Entra ID's "Create Group" needs (it lists
+    ``http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group``: Microsoft Learn,
+    https://learn.microsoft.com/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups).
+    specs/README.md, "scim", "Client compatibility modes", records the difference."""
+    schemas = spec["components"]["schemas"]
+    for name in READ_PER_TENANT:
+        schemas[name]["properties"]["schemas"] = {**schemas[name]["properties"]["schemas"], "items": {"type": "string"}}
+    return spec
+
+
 def render_error(err: DomainError) -> ErrorResponse:
     """RFC 7644 §3.12: ``{schemas, status (string), scimType?, detail}`` as ``application/scim+json``;
     a 401 carries the RFC 6750 §3 ``WWW-Authenticate`` challenge."""
@@ -129,16 +148,15 @@ class Handlers(BaseHandlers):
     def _dir(self, tenant: str) -> Directory:
         return self.world.directories.get(tenant)
 
-    def _write(self, tenant: str, call: Callable[[Directory], T]) -> T:
-        """``call`` on the tenant; what a lenient tenant option let through goes to the journal."""
+    def _noted(self, tenant: str, call: Callable[[Directory], T]) -> T:
+        """``call`` on the tenant; what a lenient tenant option or its client compatibility mode
+        (``options.compat``) let through goes to the journal, even when the call then fails."""
         directory = self._dir(tenant)
         try:
-            result = call(directory)
+            return call(directory)
         finally:
-            notes = directory.take_notes()
-        for text in notes:
-            self.note(text)
-        return result
+            for text in directory.take_notes():
+                self.note(text)
 
     # --- shared verbs ---------------------------------------------------------------------
     def _one(self, tenant: str, resource: dict[str, Any], query: dict[str, Any], status: int = 200) -> Reply:
@@ -160,24 +178,24 @@ class Handlers(BaseHandlers):
 
     # --- Users ----------------------------------------------------------------------------
     async def listUsers(self, tenant: str, **query: Any) -> Reply:
-        return self._list(self._dir(tenant).list_users(ListQuery.parse(query)))
+        return self._list(self._noted(tenant, lambda d: d.list_users(ListQuery.parse(query))))
 
     async def searchUsers(self, tenant: str, body: dict[str, Any]) -> Reply:
-        return self._list(self._dir(tenant).list_users(ListQuery.parse(body)))
+        return self._list(self._noted(tenant, lambda d: d.list_users(ListQuery.parse(body))))
 
     async def createUser(self, tenant: str, body: dict[str, Any], **query: Any) -> Reply:
-        return self._one(tenant, self._write(tenant, lambda d: d.create_user(body)), query, 201)
+        return self._one(tenant, self._noted(tenant, lambda d: d.create_user(body)), query, 201)
 
     async def getUser(self, tenant: str, id: str, **query: Any) -> Reply | ConnexionResponse:
         return self._get(tenant, self._dir(tenant).read_user(id), query)
 
     async def replaceUser(self, tenant: str, id: str, body: dict[str, Any], **query: Any) -> Reply:
         if_match = request.headers.get("if-match")
-        return self._one(tenant, self._write(tenant, lambda d: d.replace_user(id, body, if_match=if_match)), query)
+        return self._one(tenant, self._noted(tenant, lambda d: d.replace_user(id, body, if_match=if_match)), query)
 
     async def patchUser(self, tenant: str, id: str, body: dict[str, Any], **query: Any) -> Reply:
         if_match = request.headers.get("if-match")
-        return self._one(tenant, self._write(tenant, lambda d: d.patch_user(id, body, if_match=if_match)), query)
+        return self._one(tenant, self._noted(tenant, lambda d: d.patch_user(id, body, if_match=if_match)), query)
 
     async def deleteUser(self, tenant: str, id: str, **headers: Any) -> ConnexionResponse:
         self._dir(tenant).delete_user(id, if_match=request.headers.get("if-match"))
@@ -185,24 +203,24 @@ class Handlers(BaseHandlers):
 
     # --- Groups ---------------------------------------------------------------------------
     async def listGroups(self, tenant: str, **query: Any) -> Reply:
-        return self._list(self._dir(tenant).list_groups(ListQuery.parse(query)))
+        return self._list(self._noted(tenant, lambda d: d.list_groups(ListQuery.parse(query))))
 
     async def searchGroups(self, tenant: str, body: dict[str, Any]) -> Reply:
-        return self._list(self._dir(tenant).list_groups(ListQuery.parse(body)))
+        return self._list(self._noted(tenant, lambda d: d.list_groups(ListQuery.parse(body))))
 
     async def createGroup(self, tenant: str, body: dict[str, Any], **query: Any) -> Reply:
-        return self._one(tenant, self._write(tenant, lambda d: d.create_group(body)), query, 201)
+        return self._one(tenant, self._noted(tenant, lambda d: d.create_group(body)), query, 201)
 
     async def getGroup(self, tenant: str, id: str, **query: Any) -> Reply | ConnexionResponse:
         return self._get(tenant, self._dir(tenant).read_group(id), query)
 
     async def replaceGroup(self, tenant: str, id: str, body: dict[str, Any], **query: Any) -> Reply:
         if_match = request.headers.get("if-match")
-        return self._one(tenant, self._write(tenant, lambda d: d.replace_group(id, body, if_match=if_match)), query)
+        return self._one(tenant, self._noted(tenant, lambda d: d.replace_group(id, body, if_match=if_match)), query)
 
     async def patchGroup(self, tenant: str, id: str, body: dict[str, Any], **query: Any) -> Reply:
         if_match = request.headers.get("if-match")
-        return self._one(tenant, self._write(tenant, lambda d: d.patch_group(id, body, if_match=if_match)), query)
+        return self._one(tenant, self._noted(tenant, lambda d: d.patch_group(id, body, if_match=if_match)), query)
 
     async def deleteGroup(self, tenant: str, id: str, **headers: Any) -> ConnexionResponse:
         self._dir(tenant).delete_group(id, if_match=request.headers.get("if-match"))
@@ -210,10 +228,10 @@ class Handlers(BaseHandlers):
 
     # --- root search, discovery (RFC 7644 §4: filter, sort and paging parameters are ignored) ---
     async def queryAll(self, tenant: str, **query: Any) -> Reply:
-        return self._list(self._dir(tenant).search(ListQuery.parse(query)))
+        return self._list(self._noted(tenant, lambda d: d.search(ListQuery.parse(query))))
 
     async def searchAll(self, tenant: str, body: dict[str, Any]) -> Reply:
-        return self._list(self._dir(tenant).search(ListQuery.parse(body)))
+        return self._list(self._noted(tenant, lambda d: d.search(ListQuery.parse(body))))
 
     async def getServiceProviderConfig(self, tenant: str, **ignored: Any) -> Reply:
         directory = self._dir(tenant)
@@ -223,7 +241,7 @@ class Handlers(BaseHandlers):
     # --- bulk (RFC 7644 §3.7) -------------------------------------------------------------
     async def bulk(self, tenant: str, body: dict[str, Any]) -> Reply:
         size = _payload_size(body)
-        outcomes = self._write(tenant, lambda d: bulk.run(d, body, size))
+        outcomes = self._noted(tenant, lambda d: bulk.run(d, body, size))
         for outcome in outcomes:
             for text in outcome.notes:
                 self.note(text)

@@ -63,6 +63,13 @@ class PatchEnvelope:
     """Error for an operation that is not an object or whose ``op`` is not a string (elimity:
     the operation does not decode in ``patch.NewValidator``, reported as ``invalidPath``)."""
 
+    op_case: Literal["lower case", "any case"] = "any case"
+    """``op`` in any case (``"Replace"`` is ``"replace"``: the core's reading since before the
+    compatibility modes, and elimity's, ``internal/patch/patch.go`` ``NewValidator`` lower-cases it
+    with ``strings.ToLower``), or only as RFC 7644 §3.5.2 spells it ("add", "remove", "replace").
+    A ``/scim`` tenant in ``options.compat: entra`` notes Entra ID's capitalised ops (``compat``);
+    ``lower case`` is the planted fault ``scim-capitalised-op-rejected`` (``idp_faults``)."""
+
     unknown_op_error: type[BadRequest] = InvalidSyntax
     """Error for an ``op`` other than add, remove or replace (elimity: ``invalidValue``)."""
 

@@ -8,27 +8,42 @@ projection) share it instead of copying it (copy-on-write); ``meta.version``
 (RFC 7643 §4.1.1) and ``externalId`` has an exact-match index, so ``eq`` filters on either
 (and on ``id``) are answered without a scan. Deleting a user or group removes it from every
 group's ``members`` (RFC 7644 §3.6 leaves it to the provider; Inferred, as Azure AD expects).
+Requests from clients go through the tenant's compatibility mode (``compat``, ``options.compat``)
+first, which brings an identity provider's documented departures to RFC form and notes them.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 from mockserver.domain.clock import Clock
-from mockserver.domain.errors import Conflict, DomainError, NotFound, PreconditionFailed
+from mockserver.domain.errors import BadRequest, Conflict, DomainError, NotFound, PreconditionFailed
 from mockserver.domain.limits import MAX_SCIM_RESOURCES, require_room
+from mockserver.domain.scim import compat
+from mockserver.domain.scim.compat_values import CAPITALISED_OP
 from mockserver.domain.scim.evaluate import index_keys
+from mockserver.domain.scim.idp_faults import (
+    CAPITALISED_OP_REJECTED,
+    CONFLICT_AS_BAD_REQUEST,
+    DELETE_KEEPS_USER,
+    LOOKUP_MISSES,
+    PUT_DROPS_NAME,
+    START_INDEX_OFF_BY_ONE,
+    patch_dialect,
+    planted_ops,
+)
 from mockserver.domain.scim.listing import Page, list_resources
 from mockserver.domain.scim.members import MemberIndex
 from mockserver.domain.scim.options import TenantOptions
 from mockserver.domain.scim.patch import apply_patch
 from mockserver.domain.scim.patchop import Operation, read_operations
-from mockserver.domain.scim.query import ListQuery, _clone, project
+from mockserver.domain.scim.query import MAX_RESULTS, ListQuery, _clone, project
 from mockserver.domain.scim.schema import GROUP_TYPE, USER_TYPE, ResourceType
-from mockserver.domain.scim.validate import normalize
+from mockserver.domain.scim.validate import _schemas, normalize
 
 Quirk = Callable[[str], bool]
 
@@ -56,12 +71,24 @@ class Directory:
         self.members = MemberIndex()
         self._version = 0
         self.options = TenantOptions()
-        self.notes: list[str] = []  # what a lenient option let through, for the request journal
+        self.notes: list[str] = []  # what a lenient option or the compat mode let through, for the journal
 
     def take_notes(self) -> list[str]:
-        """The notes of the writes since the last call (``options.TenantOptions``), then forget them."""
+        """The notes of the requests since the last call (``options.TenantOptions``), then forget them."""
         notes, self.notes = self.notes, []
         return notes
+
+    def _client_mode(self) -> compat.Mode:
+        """The tenant's compatibility mode (``options.compat``)."""
+        current = compat.mode(self.options.compat)
+        if self.quirk(CAPITALISED_OP_REJECTED):
+            return current.without(CAPITALISED_OP)  # Planted bug: Entra's "Replace" reaches a lower-case reading
+        return current
+
+    def _rfc_form(self, reading: compat.Reading) -> Any:
+        """What the compat mode read a request as; its notes are kept for the journal."""
+        self.notes += reading.notes
+        return reading.body
 
     # --- tokens (RFC 6750 §3.1) -------------------------------------------------------
     def add_token(self, token: str, expires_at: float | None = None) -> None:
@@ -230,7 +257,7 @@ class Directory:
         return datetime.fromtimestamp(self.clock.now(), tz=UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
     def _create(self, rtype: ResourceType, data: dict[str, Any]) -> dict[str, Any]:
-        body = normalize(data, rtype)
+        body = normalize(self._rfc_form(compat.read_resource(self._client_mode(), rtype, data)), rtype)
         require_room(len(self._users) + len(self._groups), MAX_SCIM_RESOURCES, "users and groups in this tenant")
         id = str(uuid.uuid4())
         now = self._now()
@@ -246,16 +273,23 @@ class Directory:
         return _clone(self._view(rtype, resource))
 
     def _replace(self, rtype: ResourceType, id: str, data: dict[str, Any], if_match: str | None) -> dict[str, Any]:
+        data = self._rfc_form(compat.read_resource(self._client_mode(), rtype, data))
+        _schemas(data, rtype)  # before 404 and 412, as request validation checked them (apis/scim.py mounted_spec)
         old = self._find(rtype, id)
         check_etag(old, if_match)
         body = normalize(data, rtype)
+        if rtype is USER_TYPE and self.quirk(PUT_DROPS_NAME):
+            body.pop("name", None)  # Planted bug: PUT stores the user without the name it sent
         resource = {"schemas": body.pop("schemas"), "id": id, **body, "meta": dict(old["meta"])}
         return self._update(rtype, old, resource)
 
     def _patch(self, rtype: ResourceType, id: str, patch: dict[str, Any], if_match: str | None) -> dict[str, Any]:
         old = self._find(rtype, id)
         check_etag(old, if_match)
-        ops = read_operations(patch, rtype)
+        rfc_patch = self._rfc_form(compat.read_patch(self._client_mode(), rtype, patch, old))
+        if rfc_patch is None:  # every operation named an attribute the compat mode ignores
+            return self.get_user(id) if rtype is USER_TYPE else self.get_group(id)
+        ops = planted_ops(self.quirk, rtype, read_operations(rfc_patch, rtype, patch_dialect(self.quirk)))
         try:
             return self._update(rtype, old, self._patched(rtype, old, ops))
         except DomainError:
@@ -285,6 +319,8 @@ class Directory:
     def _delete(self, rtype: ResourceType, id: str, if_match: str | None) -> None:
         old = self._find(rtype, id)
         check_etag(old, if_match)
+        if rtype is USER_TYPE and self.quirk(DELETE_KEEPS_USER):
+            return  # Planted bug: the user is answered as deleted and kept
         del self._store(rtype)[id]
         self._unindex(rtype, old)
         for group_id in self.members.groups_of(id):
@@ -299,7 +335,8 @@ class Directory:
         if rtype is USER_TYPE:
             owner = self._by_username.get(resource["userName"].lower())
             if owner is not None and (old is None or owner != old["id"]):
-                raise Conflict(f"userName {resource['userName']!r} is already taken")
+                taken = BadRequest if self.quirk(CONFLICT_AS_BAD_REQUEST) else Conflict  # Planted bug: 400
+                raise taken(f"userName {resource['userName']!r} is already taken")
         else:
             resource_members, notes = self.members.resolve(
                 resource.get("members") or [], self._users, self._groups, strict=self.options.strict_members
@@ -373,14 +410,24 @@ class Directory:
                 found: list[str] = [key]
             elif name == "username":
                 found = [self._by_username[key]] if key in self._by_username else []
+                if self.quirk(LOOKUP_MISSES):
+                    found = []  # Planted bug: the userName index answers no user
             else:
                 found = list(self._by_external[rtype.id].get(key, {}))
             ids.update((i, None) for i in found if i in store)
         return [store[i] for i in ids]
 
     def _list(self, rtypes: tuple[ResourceType, ...], query: ListQuery) -> Page:
-        """RFC 7644 §3.4.2 filter, count, sort, page and project (see ``listing``)."""
+        """RFC 7644 §3.4.2 filter, count, sort, page and project (see ``listing``), the filter read
+        in the tenant's compat mode."""
+        text = self._rfc_form(compat.read_filter(self._client_mode(), query.filter))
+        if text is not query.filter:
+            query = replace(query, filter=text)
+        asked = query.start_index
+        if query.count < MAX_RESULTS and self.quirk(START_INDEX_OFF_BY_ONE):
+            query = replace(query, start_index=asked + 1)  # Planted bug: a paged request skips one match
         page = list_resources(self, rtypes, query)
+        page.start_index = asked
         if self.quirk("scim-total-results-page-size"):
             page.total_results = len(page.resources)  # Planted bug: totalResults is the page size
         return page

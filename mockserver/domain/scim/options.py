@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
 from mockserver.domain.errors import BadRequest
+from mockserver.domain.scim.compat import COMPAT_MODES, Compat
 
 MemberReading = Literal["lenient", "strict"]
 MEMBER_READINGS: tuple[MemberReading, ...] = ("lenient", "strict")
@@ -54,7 +55,7 @@ class BulkOptions:
 
 @dataclass(frozen=True)
 class TenantOptions:
-    """The options of one tenant (issue 15 adds client compatibility modes here).
+    """The options of one tenant.
 
     ``members``: a group member naming an id the tenant does not hold, or typed as the other
     resource type. RFC 7644 §3.12 would allow 400 ``invalidValue``, but identity providers treat
@@ -62,10 +63,15 @@ class TenantOptions:
     not-yet-provisioned member would lose every other change (specs/README.md "scim", "Tenant
     options", has the evidence). ``lenient`` (default) drops such a member, keeps the rest and
     notes the drop in the request journal; ``strict`` answers 400.
+
+    ``compat``: the client compatibility mode (``mockserver.domain.scim.compat``): ``strict``
+    (default) reads requests as RFC 7644 says; ``entra``, ``okta`` and ``authentik`` also accept
+    what that identity provider is documented to send, and note each departure in the journal.
     """
 
     members: MemberReading = "lenient"
     bulk: BulkOptions = field(default_factory=BulkOptions)
+    compat: Compat = "strict"
 
     @property
     def strict_members(self) -> bool:
@@ -77,15 +83,16 @@ class TenantOptions:
         """From the seed's or the admin API's ``options`` object; unknown names are 400 ``invalidValue``."""
         if data is None:
             return cls()
-        given = _mapping(data, "options", ("members", "bulk"))
-        members = given.get("members", "lenient")
-        if members not in MEMBER_READINGS:
-            raise BadRequest(f"options.members must be one of {', '.join(MEMBER_READINGS)}")
-        return cls(members=cast(MemberReading, members), bulk=BulkOptions.load(given.get("bulk")))
+        given = _mapping(data, "options", ("members", "bulk", "compat"))
+        return cls(
+            members=cast(MemberReading, _one_of(given.get("members", "lenient"), MEMBER_READINGS, "options.members")),
+            bulk=BulkOptions.load(given.get("bulk")),
+            compat=cast(Compat, _one_of(given.get("compat", "strict"), COMPAT_MODES, "options.compat")),
+        )
 
     def export(self) -> dict[str, Any]:
         """The wire form :meth:`load` reads (every field, so an export shows the defaults too)."""
-        return {"members": self.members, "bulk": self.bulk.export()}
+        return {"members": self.members, "bulk": self.bulk.export(), "compat": self.compat}
 
 
 def _mapping(data: Any, where: str, known: tuple[str, ...]) -> dict[str, Any]:
@@ -97,6 +104,12 @@ def _mapping(data: Any, where: str, known: tuple[str, ...]) -> dict[str, Any]:
     if unknown:
         raise BadRequest(f"{where}: unknown option {unknown[0]!r} (known: {', '.join(known)})")
     return data
+
+
+def _one_of(value: Any, choices: tuple[str, ...], where: str) -> str:
+    if value not in choices:
+        raise BadRequest(f"{where} must be one of {', '.join(choices)}")
+    return str(value)
 
 
 def _boolean(value: Any, where: str) -> bool:

@@ -155,6 +155,8 @@ def _decode(raw: Any, env: PatchEnvelope) -> tuple[str, Any, Any, bool]:
 def _known_op(op: str, env: PatchEnvelope) -> None:
     if op.lower() not in OPS:
         raise env.unknown_op_error(f"Unknown op {op[:20]!r}: use add, replace or remove")
+    if env.op_case == "lower case" and op not in OPS:
+        raise env.unknown_op_error(f"op {op!r} is not RFC 7644 §3.5.2: use {op.lower()!r}")
 
 
 def _operation(raw: tuple[str, Any, Any, bool], rtype: ResourceType, dialect: Dialect) -> Operation:
