@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from contracts.idp.lifecycle import IDPS
 from contracts.scenario import LEVELS
 from contracts.target import DEFAULT_RANDOM_SEED, ENV, Credentials
 
@@ -52,6 +53,11 @@ def add_commands(subparsers: Any) -> None:
     verify.add_argument("--profile", default="default", help="fault profile of the embedded mock (no --base-url)")
     verify.add_argument("--level", action="append", choices=LEVELS, help="only these levels (repeatable)")
     verify.add_argument("--contract", action="append", help="only semantic/scenario contracts with this name")
+    verify.add_argument(
+        "--idp",
+        choices=IDPS,
+        help="replay this identity provider's SCIM provisioning life cycle (--api scim; default level: scenario)",
+    )
     verify.add_argument(
         "--max-examples", type=positive, default=DEFAULT_MAX_EXAMPLES, help="Schemathesis examples per operation"
     )
@@ -137,6 +143,8 @@ def _usage_ok(args: argparse.Namespace) -> bool:
         return _usage_error(f"unknown profile {args.profile!r}; choose from {', '.join(PROFILES)}")
     if args.base_url and args.profile != "default":
         return _usage_error("--profile applies to the embedded mock only (drop --base-url)")
+    if getattr(args, "idp", None) and args.api != "scim":
+        return _usage_error("--idp replays a SCIM provisioning life cycle: use it with --api scim")
     return True
 
 
@@ -168,7 +176,7 @@ def run_verify(args: argparse.Namespace) -> int:
         base_url=args.base_url,
         credentials=credentials(args),
         profile=args.profile,
-        levels=tuple(args.level or LEVELS),
+        levels=tuple(args.level or (("scenario",) if args.idp else LEVELS)),
         contracts=args.contract,
         max_examples=args.max_examples,
         random_seed=args.random_seed,
@@ -178,6 +186,7 @@ def run_verify(args: argparse.Namespace) -> int:
         report_html=args.report_html,
         st_report_dir=args.st_report_dir,
         verbose=args.verbose,
+        idp=args.idp,
     )
     return _preflighted(lambda: verify(options, out=_print).ok)
 

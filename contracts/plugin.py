@@ -31,6 +31,7 @@ CREDENTIAL_OPTIONS = {
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    from contracts.idp.lifecycle import IDPS
     from contracts.scenario import LEVELS
     from contracts.target import DEFAULT_RANDOM_SEED, ENV
     from contracts.verify import DEFAULT_MAX_EXAMPLES
@@ -44,6 +45,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--idsync-random-seed", type=int, default=DEFAULT_RANDOM_SEED, help="seed of the generated cases")
     group.addoption("--idsync-max-examples", type=int, default=DEFAULT_MAX_EXAMPLES, help="examples per operation")
     group.addoption("--idsync-strict", action="store_true", help="fail on SHOULD deviations too")
+    group.addoption("--idsync-idp", choices=IDPS, help="as idsync verify --idp: also replay this IdP's life cycle")
     for key, option in CREDENTIAL_OPTIONS.items():
         group.addoption(f"--idsync-{option}", default=None, help=f"as idsync verify --{option} (env {ENV[key]})")
 

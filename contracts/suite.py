@@ -8,10 +8,11 @@ The same levels as ``idsync verify``: per API one item per Schemathesis level
 contract registered in ``contracts/suites/<api>.py`` plus the generic HTTP ones
 (``test_check[<api>-<level>-<name>]``). ``--idsync-level`` picks levels, and the
 credentials, ``--idsync-random-seed``, ``--idsync-max-examples`` and ``--idsync-strict`` mean
-what ``idsync verify``'s options mean. A contract that needs the admin API is skipped with its
-reason against a target without one; a MUST violation fails with the rule, its source, the
-request/response and a curl line; a SHOULD deviation is a pytest warning (a failure with
-``--idsync-strict``).
+what ``idsync verify``'s options mean; ``--idsync-idp NAME`` adds that IdP's replay steps
+(``contracts.idp``), which, as in ``idsync verify``, run only when asked for. A contract that
+needs the admin API is skipped with its reason against a target without one; a MUST violation
+fails with the rule, its source, the request/response and a curl line; a SHOULD deviation is a
+pytest warning (a failure with ``--idsync-strict``).
 """
 
 from __future__ import annotations
@@ -39,11 +40,12 @@ def _apis(api_option: str | None) -> list[str]:
     return [api_option] if api_option else list(API_NAMES)
 
 
-def _contracts(api_option: str | None, levels: Sequence[str]) -> list[Contract]:
+def _contracts(api_option: str | None, levels: Sequence[str], idp: str | None = None) -> list[Contract]:
+    from contracts.idp import wanted
     from contracts.verify import _spec, all_contracts, ordered
 
     chosen = [c for api in ordered(_apis(api_option)) for c in all_contracts(api, _spec(api))]
-    return [c for c in chosen if c.level in levels]
+    return [c for c in chosen if c.level in levels and wanted(c.name, idp, None)]
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     chosen: list[LevelRun | Contract] = [
         LevelRun(api, level) for api in apis for level in SCHEMATHESIS_LEVELS if level in levels
     ]
-    chosen += _contracts(config.getoption("--idsync-api"), levels)
+    chosen += _contracts(config.getoption("--idsync-api"), levels, config.getoption("--idsync-idp"))
     ids = [f"{c.api}-{c.level}" + (f"-{c.name}" if isinstance(c, Contract) else "") for c in chosen]
     metafunc.parametrize("check", chosen, ids=ids)
 

@@ -29,6 +29,8 @@ from typing import Any
 from contracts.conformance import SchemathesisSettings, check_spec, run_schemathesis, spec_for_target
 from contracts.evidence import Exchange, Reproduction
 from contracts.generic import generic_contracts
+from contracts.idp import wanted
+from contracts.idp.steps import idp_contracts
 from contracts.preflight import credentials_accepted, reachable
 from contracts.progress import Progress, on_terminal
 from contracts.report import Requirement, Result, graded, mask, summary, write_junit
@@ -72,6 +74,8 @@ class VerifyOptions:
     verbose: bool = False
     #: Progress lines while a level runs; None: every 5 s on a terminal, none in a CI log.
     progress: Progress | None = None
+    #: ``--idp``: replay this identity provider's life cycle (``contracts.idp``); None: no replay.
+    idp: str | None = None
 
 
 @dataclass
@@ -209,9 +213,7 @@ def _run_level(
     if level in ("conformance", "stateful"):
         reset()
         return run_schemathesis(api, spec, target, level=level, settings=settings, progress=progress.update)
-    chosen = [c for c in all_contracts(api, spec) if c.level == level]
-    if options.contracts is not None:
-        chosen = [c for c in chosen if c.name in options.contracts]
+    chosen = [c for c in all_contracts(api, spec) if c.level == level and wanted(c.name, options.idp, options.contracts)]
     results: list[Result] = []
     for contract in chosen:
         results += run_contract(contract, target, reset)
@@ -220,8 +222,9 @@ def _run_level(
 
 
 def all_contracts(api: str, spec: dict[str, Any]) -> list[Contract]:
-    """The API's registered contracts (``contracts/suites/<api>.py``) and the generic HTTP ones."""
-    return contracts_for(api) + generic_contracts(api, spec)
+    """The API's registered contracts (``contracts/suites/<api>.py``), the generic HTTP ones and the
+    IdP replay steps (``contracts.idp``, SCIM only; run with ``--idp``)."""
+    return contracts_for(api) + generic_contracts(api, spec) + idp_contracts(api)
 
 
 def contract_names(apis: Sequence[str]) -> list[str]:

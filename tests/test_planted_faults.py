@@ -30,30 +30,6 @@ PLANTED = list(FAULTS.values())
 #: A failure whose message cites these came from arranging state, not from the fault: resolution's
 #: contracts seed the connector's identity provider over SCIM before they check the sync.
 ARRANGING = {"resolution": "RFC 7644"}
-#: Issue 15: the IdP replay steps (``idsync verify --api scim --idp ...``) that catch the planted faults of
-#: ``mockserver.domain.scim.idp_faults`` are built on another branch. Until it merges, their faults are a
-#: known gap; the lead removes this at the merge.
-PENDING_IDP_CONTRACTS = frozenset(
-    {
-        "idp_entra_lookup_before_create",
-        "idp_entra_patch_capitalised_ops",
-        "idp_entra_group_member_batches",
-        "idp_okta_lookup_before_create",
-        "idp_okta_put_update",
-        "idp_okta_deactivate_with_active_false",
-        "idp_authentik_create_or_link",
-        "idp_authentik_group_patch",
-        "idp_authentik_delete",
-    }
-)
-
-
-def _xfail_pending_replay(fault: PlantedFault) -> None:
-    """Only the nine replay steps above, and only while the suite does not have them."""
-    if fault.catches in PENDING_IDP_CONTRACTS:
-        names = {c.name for c in all_contracts(fault.api, load_spec(by_name(fault.api).spec))}
-        if fault.catches not in names:
-            pytest.xfail(reason=f"issue 15: replay step {fault.catches!r} is built on the replay branch")
 
 
 def declaring_modules() -> list[str]:
@@ -116,7 +92,6 @@ def test_fault_names_a_contract_of_its_api_at_its_level(fault: PlantedFault) -> 
     if fault.level in SCHEMATHESIS_LEVELS:
         assert fault.catches in CHECK_SOURCES, f"{fault.catches!r} is not a Schemathesis check we run"
         return
-    _xfail_pending_replay(fault)
     contracts = {c.name: c for c in all_contracts(fault.api, load_spec(by_name(fault.api).spec))}
     assert fault.catches in contracts, f"{fault.catches!r} is not a contract of {fault.api}"
     assert contracts[fault.catches].level == fault.level
@@ -133,7 +108,6 @@ def options_for(fault: PlantedFault) -> VerifyOptions:
 
 @pytest.mark.parametrize("fault", PLANTED, ids=[f.name for f in PLANTED])
 def test_planted_fault_is_caught_by_its_contract(fault: PlantedFault) -> None:
-    _xfail_pending_replay(fault)
     lines: list[str] = []
     run = verify(options_for(fault), out=lines.append)
     text = "\n".join(lines)

@@ -1,6 +1,7 @@
 """Client compatibility modes (specs/README.md "scim", "Client compatibility modes"): the IdPs' own requests.
 
-``tests/samples/idp-*.json`` hold the literal requests of each vendor document (named after it).
+``contracts/data/idp/idp-*.json`` hold the literal requests of each vendor document (named after it;
+the IdP replays of ``idsync verify --idp`` send the same files, ``contracts.idp.lifecycle``).
 Each case runs on three tenants of one server, all with the same setup: the literal request on a
 tenant in the sample's compat mode, its RFC 7644 form on a strict tenant (both must end in the
 same state and answer the same resource; the compat tenant's journal entry names each departure,
@@ -26,7 +27,7 @@ from mockserver.seed import load_seed_file
 TOKEN = "compat-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 ADMIN = {"Authorization": "Bearer idsync-token"}
-SAMPLES = sorted((Path(__file__).parent / "samples").glob("idp-*.json"))
+SAMPLES = sorted((Path(__file__).parents[1] / "contracts" / "data" / "idp").glob("idp-*.json"))
 CASES = [
     (json.loads(path.read_text(encoding="utf-8")), case)
     for path in SAMPLES

@@ -75,6 +75,8 @@ def _normalize(data: Any, rtype: ResourceType, dialect: Dialect) -> dict[str, An
 
 
 def _schemas(data: dict[str, Any], rtype: ResourceType) -> list[str]:
+    if not isinstance(data, dict):  # a Bulk operation's data can be anything (RFC 7644 §3.7)
+        raise BadRequest(f"a {rtype.id} is a JSON object (RFC 7643 §2)")
     schemas = data.get("schemas", [rtype.schema.id])  # domain callers may omit it; the spec requires it over HTTP
     if not isinstance(schemas, list) or not all(isinstance(s, str) for s in schemas):
         raise BadRequest("schemas must be an array of schema URNs (RFC 7643 §3)")
