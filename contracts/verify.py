@@ -213,7 +213,8 @@ def _run_level(
     if level in ("conformance", "stateful"):
         reset()
         return run_schemathesis(api, spec, target, level=level, settings=settings, progress=progress.update)
-    chosen = [c for c in all_contracts(api, spec) if c.level == level and wanted(c.name, options.idp, options.contracts)]
+    picked = options.idp, options.contracts
+    chosen = [c for c in all_contracts(api, spec) if c.level == level and wanted(c.name, *picked)]
     results: list[Result] = []
     for contract in chosen:
         results += run_contract(contract, target, reset)
