@@ -64,6 +64,9 @@ def add_commands(subparsers: Any) -> None:
     verify.add_argument("--workers", type=positive, default=1, help="concurrent Schemathesis workers")
     verify.add_argument("--strict", action="store_true", help="fail on SHOULD deviations too (default: warnings)")
     verify.add_argument("--report", help="write JUnit XML here")
+    verify.add_argument(
+        "--report-html", metavar="FILE", help="write one self-contained HTML report here (no external assets)"
+    )
     verify.add_argument("--st-report-dir", help="also write Schemathesis' own JUnit and HAR reports here")
     verify.add_argument("-v", "--verbose", action="store_true", help="list passing checks too")
     verify.set_defaults(run=run_verify)
@@ -180,6 +183,7 @@ def run_verify(args: argparse.Namespace) -> int:
         workers=args.workers,
         strict=args.strict,
         report=args.report,
+        report_html=args.report_html,
         st_report_dir=args.st_report_dir,
         verbose=args.verbose,
         idp=args.idp,

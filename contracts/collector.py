@@ -35,6 +35,8 @@ class Collector:
         self.started = time.perf_counter()
         self.skips: dict[str, str] = {}
         self.authenticated = AuthTally()
+        #: Generated cases judged so far (``contracts.progress``).
+        self.cases = 0
 
     def on_event(self, event: Any) -> None:
         from schemathesis.engine import events
@@ -57,6 +59,7 @@ class Collector:
             self.skips.setdefault(recorder.label, event.skip_reason)
         self.authenticated.add(recorder)
         for case_id, checks in recorder.checks.items():
+            self.cases += 1
             node = recorder.cases.get(case_id)
             label = node.value.operation.label if node is not None else recorder.label
             for check in checks:
@@ -75,6 +78,11 @@ class Collector:
                 signature = f"{failure.code} {failure.title}"
                 if signature not in seen and len(seen) < 3:
                     seen[signature] = (requirement_of(check.name, status), _describe(failure, exchange), exchange)
+
+    def progress(self) -> tuple[int, int, int]:
+        """``(checks, failed, cases)`` so far: (operation, check) pairs judged as :meth:`results` counts
+        them, how many of those failed, and the generated cases behind them."""
+        return len(self.passed.keys() | self.failures.keys()), len(self.failures), self.cases
 
     def _exchange(self, recorder: Any, case_id: str) -> Exchange | None:
         interaction = recorder.interactions.get(case_id)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -159,9 +159,17 @@ def _is_tenant(spec: dict[str, Any], param: dict[str, Any]) -> bool:
 
 
 def run_schemathesis(
-    api: str, spec: dict[str, Any], target: Target, *, level: str, settings: SchemathesisSettings
+    api: str,
+    spec: dict[str, Any],
+    target: Target,
+    *,
+    level: str,
+    settings: SchemathesisSettings,
+    progress: Callable[[int, int, int], None] | None = None,
 ) -> list[Result]:
-    """Level 2 (``conformance``: examples, coverage, fuzzing) or 3 (``stateful``) for one API."""
+    """Level 2 (``conformance``: examples, coverage, fuzzing) or 3 (``stateful``) for one API.
+
+    ``progress(checks, failed, cases)`` is called after every engine event (``Collector.progress``)."""
     import schemathesis
     from schemathesis.engine import events, from_schema
 
@@ -175,6 +183,8 @@ def run_schemathesis(
     with seed_and_spec_only():
         for event in from_schema(schema).execute():
             collector.on_event(event)
+            if progress is not None:
+                progress(*collector.progress())
             if reporters:
                 reporters.on_event(event)
             if isinstance(event, events.FatalError):

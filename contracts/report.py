@@ -91,7 +91,7 @@ def summary(results: Sequence[Result], *, verbose: bool = False) -> str:
     for api in dict.fromkeys(r.api for r in results):
         lines.append(f"{api}")
         mine = [r for r in results if r.api == api]
-        for level in sorted(dict.fromkeys(r.level for r in mine), key=_level_key):
+        for level in sorted(dict.fromkeys(r.level for r in mine), key=level_key):
             lines += _level_lines(level, [r for r in mine if r.level == level], verbose)
     lines += ["", _requirement_line(results)]
     for status, title in (("failed", "MUST violation(s)"), ("warned", "SHOULD deviation(s), warnings")):
@@ -189,7 +189,7 @@ def _testcase(suite: ElementTree.Element, api: str, level: str, r: Result) -> No
         ElementTree.SubElement(case, "system-out").text = detail
 
 
-def _level_key(level: str) -> int:
+def level_key(level: str) -> int:
     return LEVEL_ORDER.index(level) if level in LEVEL_ORDER else len(LEVEL_ORDER)
 
 

@@ -32,7 +32,9 @@ from contracts.generic import generic_contracts
 from contracts.idp import wanted
 from contracts.idp.steps import idp_contracts
 from contracts.preflight import credentials_accepted, reachable
+from contracts.progress import Progress, on_terminal
 from contracts.report import Requirement, Result, graded, mask, summary, write_junit
+from contracts.report_html import write_html
 from contracts.scenario import (
     LEVELS,
     Contract,
@@ -67,8 +69,11 @@ class VerifyOptions:
     workers: int = 1
     strict: bool = False
     report: str | None = None
+    report_html: str | None = None
     st_report_dir: str | None = None
     verbose: bool = False
+    #: Progress lines while a level runs; None: every 5 s on a terminal, none in a CI log.
+    progress: Progress | None = None
     #: ``--idp``: replay this identity provider's life cycle (``contracts.idp``); None: no replay.
     idp: str | None = None
 
@@ -107,25 +112,38 @@ def verify(options: VerifyOptions, out: Callable[[str], None] = print) -> Verify
     """
     started = time.perf_counter()
     run = VerifyRun()
-    with open_target(options) as (target, reset):
+    progress = options.progress or Progress(out, live=on_terminal())
+    with open_target(options) as (target, reset), progress.heartbeat():
         secrets = [] if target.credentials.public else target.credentials.secrets()
         preflight(target, options.apis)
+        facts = {"target": target.root, "random seed": str(options.random_seed)}
         out(f"idsync verify: {target.root} ({'idsync mock' if target.admin else 'no admin API'})")
         out(f"random seed: {options.random_seed} (repeat this run with --random-seed {options.random_seed})")
         if target.credentials.public and options.base_url:
             out("credentials: none given; an idsync mock: the default seed's public credentials")
         for api in ordered(options.apis):
-            for result in verify_api(api, target, reset, options, out):
+            for result in verify_api(api, target, reset, options, out, progress):
                 result.message = mask(result.message, secrets)
                 run.results.append(graded(result, strict=options.strict))
     run.seconds = time.perf_counter() - started
     out("")
     out(summary(run.results, verbose=options.verbose))
     out(f"verify took {run.seconds:.1f}s")
+    finished = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
+    _write_reports(run, options, {**facts, "finished": finished, "took": f"{run.seconds:.1f}s"}, secrets, out)
+    return run
+
+
+def _write_reports(
+    run: VerifyRun, options: VerifyOptions, facts: dict[str, str], secrets: Sequence[str], out: Callable[[str], None]
+) -> None:
+    """JUnit XML (``--report``) and the HTML page (``--report-html``), when asked for."""
     if options.report:
         write_junit(run.results, options.report)
         out(f"JUnit report: {options.report}")
-    return run
+    if options.report_html:
+        write_html(run.results, options.report_html, facts, secrets=secrets)
+        out(f"HTML report: {options.report_html}")
 
 
 def preflight(target: Target, apis: Sequence[str]) -> None:
@@ -142,11 +160,15 @@ def _spec(api: str) -> dict[str, Any]:
 
 
 def verify_api(
-    api: str, target: Target, reset: Callable[[], None], options: VerifyOptions, out: Callable[[str], None]
+    api: str,
+    target: Target,
+    reset: Callable[[], None],
+    options: VerifyOptions,
+    out: Callable[[str], None],
+    progress: Progress | None = None,
 ) -> Iterator[Result]:
-    """Every requested level of one API, in order."""
-    from mockserver.apis.registry import by_name
-
+    """Every requested level of one API, in order; one line per level, ``progress`` while it runs."""
+    progress = progress or Progress(out, live=False)
     spec = _spec(api)
     contracts_for(api)  # imports contracts/suites/<api>.py first: it may register Schemathesis formats or checks
     settings = SchemathesisSettings(
@@ -159,18 +181,11 @@ def verify_api(
         if level not in options.levels:
             continue
         began = time.perf_counter()
-        if level == "spec":
-            results = check_spec(api, spec, by_name(api).spec)
-        elif level in ("conformance", "stateful"):
-            reset()
-            results = run_schemathesis(api, spec, target, level=level, settings=settings)
-        else:
-            chosen = [
-                c
-                for c in all_contracts(api, spec)
-                if c.level == level and wanted(c.name, options.idp, options.contracts)
-            ]
-            results = [r for c in chosen for r in run_contract(c, target, reset)]
+        progress.begin(api, level)
+        try:
+            results = _run_level(api, level, spec, target, reset, options, settings, progress)
+        finally:
+            progress.end()
         if not results:
             continue
         graded_now = [graded(copy.copy(r), strict=options.strict) for r in results]
@@ -178,6 +193,33 @@ def verify_api(
         seconds = time.perf_counter() - began
         out(f"  {api:10} {level:12} {len(results):4} checks, {failed} failed, {warned} warned ({seconds:.1f}s)")
         yield from results
+
+
+def _run_level(
+    api: str,
+    level: str,
+    spec: dict[str, Any],
+    target: Target,
+    reset: Callable[[], None],
+    options: VerifyOptions,
+    settings: SchemathesisSettings,
+    progress: Progress,
+) -> list[Result]:
+    """The results of one level of one API, reporting each check done to ``progress``."""
+    from mockserver.apis.registry import by_name
+
+    if level == "spec":
+        return check_spec(api, spec, by_name(api).spec)
+    if level in ("conformance", "stateful"):
+        reset()
+        return run_schemathesis(api, spec, target, level=level, settings=settings, progress=progress.update)
+    picked = options.idp, options.contracts
+    chosen = [c for c in all_contracts(api, spec) if c.level == level and wanted(c.name, *picked)]
+    results: list[Result] = []
+    for contract in chosen:
+        results += run_contract(contract, target, reset)
+        progress.update(len(results), sum(r.failed for r in results))
+    return results
 
 
 def all_contracts(api: str, spec: dict[str, Any]) -> list[Contract]:

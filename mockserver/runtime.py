@@ -134,13 +134,16 @@ class Journal:
         api: str | None = None,
         status: int | None = None,
         limit: int | None = None,
+        after: int | None = None,
     ) -> list[dict[str, Any]]:
-        """Entries matching every given criterion (``path``: an RE2 expression searched in the path)."""
+        """Entries matching every given criterion (``path``: an RE2 expression searched in the path;
+        ``after``: only ids above it, what a poller has not seen yet)."""
         pattern = compile_pattern(path) if path else None
         found = [
             asdict(e)
             for e in self._entries
-            if (method is None or e.method == method.upper())
+            if (after is None or e.id > after)
+            and (method is None or e.method == method.upper())
             and (pattern is None or pattern.search(e.path))
             and (api is None or e.api == api)
             and (status is None or e.status == status)

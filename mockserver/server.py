@@ -56,6 +56,7 @@ def banner(base_url: str, app: Any, *, log_requests: bool = False) -> str:
         )
     lines.append("")
     lines.append(f"  GET {base_url}/ lists them as JSON")
+    lines.append(f"  dashboard    {base_url}/__admin/dashboard   (a browser on {base_url}/ gets the landing page)")
     user, password = next(iter(creds.basic.items()), ("-", "-"))
     lines.append(
         f"  basic auth   {user}:{_shown(password, WELL_KNOWN.basic.values())}   (resolution, VCF POST /v1/tokens)"

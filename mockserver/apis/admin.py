@@ -66,9 +66,14 @@ class Handlers(BaseHandlers):
         api: str | None = None,
         status: int | None = None,
         limit: int | None = None,
+        after: int | None = None,
     ) -> Reply:
-        entries = self.runtime.journal.query(method=method, path=path, api=api, status=status, limit=limit)
+        journal = self.runtime.journal
+        entries = journal.query(method=method, path=path, api=api, status=status, limit=limit, after=after)
         return {"entries": entries}, 200
+
+    async def state_counts(self) -> Reply:
+        return {"counts": self.world.counts()}, 200
 
     async def clear_journal(self) -> Reply:
         self.runtime.journal.clear()

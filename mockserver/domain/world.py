@@ -112,6 +112,20 @@ class World:
             data[name] = self.vendor(name).export()
         return data
 
+    def counts(self) -> list[dict[str, Any]]:
+        """How many records each API holds, per tenant (admin ``GET /counts``, specs/admin.yaml ``Count``).
+
+        SCIM tenants count their stores directly (a tenant may hold 100,000 users); the vendors'
+        states are small, so their exports are counted: each list-valued member is a collection.
+        """
+        rows = [
+            {"api": "scim", "tenant": name, "records": self.directories.get(name).sizes()}
+            for name in self.directories.names()
+        ]
+        for name in self.VENDORS:
+            rows += _tally(name, self.vendor(name).export())
+        return rows
+
     def restore(self, data: dict[str, Any]) -> None:
         """Replace the state with an export (admin ``PUT /state``); round-trips exactly.
 
@@ -168,6 +182,17 @@ _VENDOR_TYPES: dict[str, Callable[[VendorContext], VendorState]] = {
     "resolution": ResolutionState,
     "stackspot": StackSpotState,
 }
+
+
+def _tally(api: str, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Rows of :meth:`World.counts` for one vendor export; a ``tenants`` map (StackSpot) gives one row each."""
+    if set(data) == {"tenants"} and isinstance(data["tenants"], dict):
+        return [{"api": api, "tenant": name, "records": _lengths(part)} for name, part in data["tenants"].items()]
+    return [{"api": api, "tenant": None, "records": _lengths(data)}]
+
+
+def _lengths(data: dict[str, Any]) -> dict[str, int]:
+    return {key: len(value) for key, value in data.items() if isinstance(value, list)}
 
 
 def _validated(build: Callable[[], _Parts]) -> _Parts:

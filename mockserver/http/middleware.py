@@ -45,6 +45,7 @@ from mockserver.http.body import (
 from mockserver.http.errors import scrub_error
 from mockserver.http.protocol import DROP, PROTOCOL_ERROR
 from mockserver.http.routing import MountedApi, Router
+from mockserver.pages import DASHBOARD_PATH, Pages
 from mockserver.runtime import JOURNAL_BODY_LIMIT, MASK_SLACK, Runtime
 
 #: Bodies above this size are not walked for secrets when journaled (the journal keeps 4 KiB,
@@ -98,6 +99,7 @@ class IdsyncMiddleware:
         self.router = router
         self.handlers = handlers
         self.index = index
+        self.pages = Pages(runtime, index)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -121,8 +123,11 @@ class IdsyncMiddleware:
     async def _serve(self, scope: Scope, receive: Receive, exchange: Exchange, mount: MountedApi | None) -> None:
         path, method = scope["path"], scope["method"]
         problem: DomainError | None = scope.get("extensions", {}).get(PROTOCOL_ERROR)
-        if path in ("", "/") and method in ("GET", "HEAD") and problem is None:
-            await _send_json(exchange.capture, ErrorResponse(200, self.index))
+        page = self.pages.answer(scope) if problem is None else None
+        if page is not None:
+            await _send_json(exchange.capture, page)
+        elif path in ("", "/") and method in ("GET", "HEAD") and problem is None:
+            await _send_json(exchange.capture, ErrorResponse(200, self.index, headers={"Vary": "Accept"}))
         elif problem is not None or mount is None or _encoded_slash(scope):
             await self._send_error(exchange.capture, scope, problem or _no_route(path, mount))
         elif mount.api.name == "admin" or not await self._apply_fault(scope, receive, exchange, mount.api.name):
@@ -166,6 +171,8 @@ class IdsyncMiddleware:
         await _send_json(send, self.router.render(scope["path"], err))
 
     def _record(self, scope: Scope, mount: MountedApi | None, exchange: Exchange, seconds: float) -> None:
+        if _dashboard_poll(scope, mount):  # neither journaled nor logged
+            return
         if requestlog.enabled():
             query = scope.get("query_string", b"").decode("latin-1")
             requestlog.log(
@@ -197,6 +204,19 @@ def _journal_secrets(scope: Scope, body_length: int) -> set[str]:
     if SCOPE_SECRETS in scope or (SCOPE_JSON in scope and body_length <= JOURNAL_WALK_LIMIT):
         return request_secrets(scope)
     return header_secrets(scope.get("headers", [])) | query_secrets(scope.get("query_string", b"").decode("latin-1"))
+
+
+def _dashboard_poll(scope: Scope, mount: MountedApi | None) -> bool:
+    """The dashboard's own traffic, not journaled so an open dashboard never pushes the requests it
+    shows out of the journal: its files, and its reads of the admin API and of ``GET /`` marked
+    ``X-Idsync-Dashboard: poll`` (specs/admin.yaml)."""
+    path = scope["path"]
+    if scope["method"] != "GET":
+        return False
+    if path == DASHBOARD_PATH or path.startswith(DASHBOARD_PATH + "/"):
+        return True
+    admin = mount is not None and mount.api.name == "admin"
+    return (admin or path == "/") and (b"x-idsync-dashboard", b"poll") in scope.get("headers", [])
 
 
 def _encoded_slash(scope: Scope) -> bool:

@@ -117,6 +117,10 @@ class Directory:
         """Every group as a SCIM resource (copies) with ``members``, in creation order."""
         return (_clone(self._view(GROUP_TYPE, g)) for g in list(self._groups.values()))
 
+    def sizes(self) -> dict[str, int]:
+        """How many users and groups the tenant holds (admin ``GET /counts``)."""
+        return {"users": len(self._users), "groups": len(self._groups)}
+
     def read_users(self) -> list[dict[str, Any]]:
         """Every user to read, not to keep: the read-only views (:meth:`_view`), no copies."""
         return [self._view(USER_TYPE, u) for u in self._users.values()]
