@@ -60,9 +60,12 @@ def test_405_lists_every_method_of_the_path(idsync_client) -> None:
     assert set(response.headers["allow"].replace(" ", "").split(",")) == {"GET", "HEAD", "POST", "DELETE"}
 
 
-def test_missing_and_wrong_credentials_are_401(idsync_client) -> None:
-    assert idsync_client.get("/__admin/clock").status_code == 401
-    assert idsync_client.get("/__admin/clock", headers={"Authorization": "Bearer nope"}).status_code == 401
+def test_missing_and_wrong_credentials_are_401_with_a_challenge(idsync_client) -> None:
+    """RFC 9110 §11.6.1: a 401 carries ``WWW-Authenticate`` (issue 14: the journal's 401 had none)."""
+    for headers in ({}, {"Authorization": "Bearer nope"}):
+        response = idsync_client.get("/__admin/journal", headers=headers)
+        assert response.status_code == 401
+        assert response.headers["www-authenticate"] == 'Bearer realm="idsync-admin"'
 
 
 @pytest.mark.parametrize("action", ["status", "rate_limit"])

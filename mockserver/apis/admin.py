@@ -26,8 +26,12 @@ PLANTED_FAULTS = (
 
 
 def render_error(err: DomainError) -> ErrorResponse:
-    """Admin errors: ``{status, detail}`` JSON."""
-    return json_error(err, {"status": err.status, "detail": err.detail})
+    """Admin errors: ``{status, detail}`` JSON; a 401 carries the bearer challenge that RFC 9110
+    §11.6.1 requires of every 401 (RFC 6750 §3), so a browser or client knows to send a token."""
+    rendered = json_error(err, {"status": err.status, "detail": err.detail})
+    if err.status == 401:
+        rendered.headers.setdefault("WWW-Authenticate", 'Bearer realm="idsync-admin"')
+    return rendered
 
 
 class Handlers(BaseHandlers):
