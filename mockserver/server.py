@@ -21,7 +21,7 @@ from typing import Any
 import uvicorn
 
 from mockserver.app import create_app
-from mockserver.domain.context import Credentials
+from mockserver.domain.context import Credentials, shown
 from mockserver.domain.errors import DomainError
 from mockserver.domain.outbound import is_loopback
 from mockserver.domain.secrets import mask_query
@@ -58,10 +58,8 @@ def banner(base_url: str, app: Any, *, log_requests: bool = False) -> str:
     lines.append(f"  GET {base_url}/ lists them as JSON")
     lines.append(f"  dashboard    {base_url}/__admin/dashboard   (a browser on {base_url}/ gets the landing page)")
     user, password = next(iter(creds.basic.items()), ("-", "-"))
-    lines.append(
-        f"  basic auth   {user}:{_shown(password, WELL_KNOWN.basic.values())}   (resolution, VCF POST /v1/tokens)"
-    )
-    bearer = ", ".join(_shown(t, WELL_KNOWN.bearer) for t in creds.bearer)
+    lines.append(f"  basic auth   {user}:{shown(password)}   (resolution, VCF POST /v1/tokens)")
+    bearer = ", ".join(shown(t) for t in creds.bearer)
     admin = runtime.admin_token or creds.admin_token
     lines.append(f"  bearer       {bearer}   (Sift, authentik, StackSpot{'' if admin else ', admin'})")
     if admin:
@@ -79,11 +77,6 @@ def banner(base_url: str, app: Any, *, log_requests: bool = False) -> str:
     )
     lines.append("Ctrl-C stops.")
     return "\n".join(lines)
-
-
-def _shown(secret: str, well_known: Any) -> str:
-    """A credential as the banner prints it: in clear only when the default seed documents it."""
-    return secret if secret in set(well_known) else "***"
 
 
 def uvicorn_config(

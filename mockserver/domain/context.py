@@ -57,6 +57,13 @@ class Credentials:
         return token in self.bearer
 
 
+def shown(secret: str) -> str:
+    """A credential as the banner and the landing page print it: in clear only when the default
+    seed documents it (README, "Credentials"), else ``***`` (issue 12: no secret in output)."""
+    well_known = Credentials()
+    return secret if secret in {*well_known.bearer, *well_known.basic.values()} else "***"
+
+
 @dataclass(frozen=True)
 class VendorContext:
     """The narrow view of the world a vendor state is built with.

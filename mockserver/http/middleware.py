@@ -173,22 +173,20 @@ class IdsyncMiddleware:
     def _record(self, scope: Scope, mount: MountedApi | None, exchange: Exchange, seconds: float) -> None:
         if _dashboard_poll(scope, mount):  # neither journaled nor logged
             return
+        path, method, api = scope["path"], scope["method"], mount.api.name if mount else ""
+        query = scope.get("query_string", b"").decode("latin-1")
         if requestlog.enabled():
-            query = scope.get("query_string", b"").decode("latin-1")
-            requestlog.log(
-                scope["method"], scope["path"], query, exchange.status, seconds, mount.api.name if mount else ""
-            )
+            requestlog.log(method, path, query, exchange.status, seconds, api)
         if not self.runtime.journal.enabled:
             return
-        path = scope["path"]
-        sealed = mount is not None and mount.api.name == "admin" and path[len(mount.base_path) :] in SEALED_ADMIN_PATHS
+        sealed = api == "admin" and mount is not None and path[len(mount.base_path) :] in SEALED_ADMIN_PATHS
         self.runtime.journal.record(
             time=self.runtime.world.clock.now(),
-            method=scope["method"],
+            method=method,
             path=path,
-            query=scope.get("query_string", b"").decode("latin-1"),
+            query=query,
             status=exchange.status,
-            api=mount.api.name if mount else "",
+            api=api,
             request_headers=scope.get("headers", []),
             request_body=exchange.body,
             response_body=bytes(exchange.answer),

@@ -11,11 +11,9 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from mockserver.domain.context import Credentials
+from mockserver.domain.context import shown
 from mockserver.runtime import Runtime
 
-#: The default seed's credentials (README, "Credentials of the default seed"): the only ones shown.
-WELL_KNOWN = Credentials()
 #: No script at all; the one inline stylesheet; links only (issue 14, point 3).
 LANDING_POLICY = {
     "Content-Security-Policy": (
@@ -34,12 +32,6 @@ AUTH: dict[str, tuple[str, str]] = {
     "scim": ("tenant", "each tenant's bearer token (below)"),
     "admin": ("admin", "the admin API"),
 }
-
-
-def shown(secret: str) -> str:
-    """A credential as a page or the banner prints it: in clear only when the default seed documents it."""
-    well_known = {*WELL_KNOWN.bearer, *WELL_KNOWN.basic.values()}
-    return secret if secret in well_known else "***"
 
 
 def landing(index: dict[str, Any], runtime: Runtime, origin: str) -> str:
